@@ -1,0 +1,18 @@
+/**
+ * A device register window on a bus. `offset` is relative to the base address the device was
+ * registered at; `data` holds the bytes of one access (1, 2, 4 or 8 of them, little-endian).
+ * A read fills `data`; a write consumes it. Devices never see absolute addresses, so the
+ * same device can sit anywhere.
+ */
+export interface BusDevice {
+  /** Handles a guest read of `data.length` bytes at `offset`; fills `data`. */
+  read(offset: number, data: Uint8Array): void;
+  /** Handles a guest write of `data` at `offset`. */
+  write(offset: number, data: Uint8Array): void;
+}
+
+/** A device reached through x86 port I/O (`in`/`out`). */
+export interface PioDevice extends BusDevice {}
+
+/** A device reached through memory-mapped I/O (guest accesses that fault out of RAM). */
+export interface MmioDevice extends BusDevice {}

@@ -1,0 +1,92 @@
+import type { Arch } from './arch.js';
+import type { BootState } from './boot-state.js';
+import type { InterruptController } from './interrupts.js';
+import type { VmExit } from './vm-exit.js';
+
+/** Host memory allocated for guest RAM: its host virtual address and a view of its bytes. */
+export interface HostMemory {
+  /** Host virtual address of the first byte (what the hypervisor maps). */
+  readonly hostAddress: bigint;
+  /** The bytes, shared with the guest. */
+  readonly bytes: Uint8Array;
+}
+
+/** One guest RAM slot: `size` bytes of host memory at `hostAddress` seen at `guestAddress`. */
+export interface MemorySlot {
+  /** Slot number (unique per VM). */
+  readonly slot: number;
+  /** Guest physical address of the first byte. */
+  readonly guestAddress: bigint;
+  /** Host virtual address of the first byte. */
+  readonly hostAddress: bigint;
+  /** Size in bytes (a multiple of the host page size). */
+  readonly size: number;
+}
+
+/**
+ * A structured-cloneable description of a created VM, passed to vCPU worker threads so that
+ * each can {@link VirtBackend.attach} to the same VM.
+ */
+export type VirtHandle = Readonly<Record<string, string | number | bigint | boolean>>;
+
+/** Options for creating a VM. */
+export interface VirtOptions {
+  /** Number of vCPUs the VM will have (interrupt controllers are sized from it). */
+  readonly vcpus: number;
+}
+
+/**
+ * A hypervisor VM: memory slots, the interrupt controller and vCPUs. Implemented by
+ * `@vmm/kvm` and `@vmm/hvp`; used by `@vmm/machine`, which never learns which one it has.
+ */
+export interface Virt {
+  /** The guest architecture. */
+  readonly arch: Arch;
+  /** What a worker thread needs to attach to this VM. */
+  readonly handle: VirtHandle;
+  /**
+   * Creates the in-kernel interrupt controller (x86: PIC + IOAPIC + PIT; aarch64: GICv3).
+   * Call once, on the creating thread, before any vCPU runs.
+   */
+  createIrqChip(): void;
+  /** Allocates page-aligned host memory suitable for guest RAM. */
+  allocateMemory(size: number): HostMemory;
+  /** A view of host memory allocated (by any thread of this process) with `allocateMemory`. */
+  viewMemory(hostAddress: bigint, size: number): Uint8Array;
+  /** Maps host memory into the guest's physical address space. */
+  setUserMemoryRegion(slot: MemorySlot): void;
+  /** The interrupt controller, for devices to raise lines from this thread. */
+  readonly interrupts: InterruptController;
+  /** Creates vCPU `id`. Call it on the thread that will run the vCPU. */
+  createVcpu(id: number): Vcpu;
+  /** Releases the VM's host resources held by this thread. */
+  close(): void;
+}
+
+/** One virtual CPU. Lives on the thread that created it. */
+export interface Vcpu {
+  /** vCPU index, 0 for the boot processor. */
+  readonly id: number;
+  /** Loads registers so the vCPU starts as `state` describes. */
+  setBootState(state: BootState): void;
+  /**
+   * Runs the guest until it exits to the VMM and returns why. For `in` and MMIO read exits,
+   * fill `exit.data` before calling `run` again.
+   */
+  run(): VmExit;
+  /** Releases the vCPU's host resources. */
+  close(): void;
+}
+
+/**
+ * A hypervisor backend as a module exports it. `create` runs on the main thread; `attach`
+ * runs in each vCPU worker with the handle of the created VM.
+ */
+export interface VirtBackend {
+  /** Short name used on the command line (`kvm`, `hvp`). */
+  readonly name: string;
+  /** Creates a VM. Throws a clear error if this host cannot run this backend. */
+  create(options: VirtOptions): Virt;
+  /** Attaches to a VM created (in this process) by `create`. */
+  attach(handle: VirtHandle): Virt;
+}
