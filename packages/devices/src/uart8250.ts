@@ -1,0 +1,257 @@
+import type { InterruptLine } from '@vmm/core';
+import { ByteRegisterDevice } from './byte-register-device.js';
+import type { ConsoleSink } from './console-sink.js';
+import {
+  DEFAULT_DIVISOR,
+  DEFAULT_LCR,
+  DEFAULT_MCR,
+  FCR_CLEAR_RCVR,
+  FCR_ENABLE_FIFO,
+  HARDWARE_FIFO_DEPTH,
+  IER,
+  IER_MASK,
+  IER_MSI,
+  IER_RDI,
+  IER_RLSI,
+  IER_THRI,
+  IIR_FCR,
+  IIR_FIFOS_ENABLED,
+  IIR_MSI,
+  IIR_NONE,
+  IIR_RDI,
+  IIR_RLSI,
+  IIR_THRI,
+  LCR,
+  LCR_DLAB,
+  LSR,
+  LSR_DR,
+  LSR_OE,
+  LSR_THRE_TEMT,
+  MCR,
+  MCR_DTR,
+  MCR_LOOP,
+  MCR_MASK,
+  MCR_OUT1,
+  MCR_OUT2,
+  MCR_RTS,
+  MSR,
+  MSR_CONNECTED,
+  MSR_CTS,
+  MSR_DCD,
+  MSR_DSR,
+  MSR_RI,
+  RBR_THR,
+  REGISTER_COUNT,
+} from './uart8250-registers.js';
+import type { Uart8250SharedState } from './uart8250-shared-state.js';
+
+/** Pending-interrupt source: receiver line status (an overrun). */
+const LINE_STATUS = 0x1;
+/** Pending-interrupt source: received data available. */
+const RECEIVED_DATA = 0x2;
+/** Pending-interrupt source: transmit holding register empty. */
+const THR_EMPTY = 0x4;
+/** Pending-interrupt source: modem status lines changed. */
+const MODEM_STATUS = 0x8;
+
+/** What a {@link Uart8250} is built from. */
+export interface Uart8250Options {
+  /** The shared receive FIFO and IER; the main thread feeds it through a {@link Uart8250Input}. */
+  readonly state: Uart8250SharedState;
+  /** Receives every byte the guest transmits, one byte per call, on the device's thread. */
+  readonly sink: ConsoleSink;
+  /** The UART's interrupt line (COM1: ISA IRQ 4), pulsed once per newly pending interrupt. */
+  readonly irq: InterruptLine;
+}
+
+/**
+ * A 16550A UART (the PC's COM port, 8 registers) as Linux's 8250 driver and earlyprintk use it,
+ * run by the vCPU thread that owns it. Transmission is immediate: each byte written to THR goes
+ * to the sink at once, so LSR always reports THRE and TEMT. Received bytes come from the shared
+ * FIFO in {@link Uart8250SharedState}, filled on another thread by {@link Uart8250Input}.
+ *
+ * Interrupts follow the 16550 (and QEMU's model of it): sources in priority order are receiver
+ * line status (an overrun), received data, THR empty and modem status, each gated by its IER
+ * bit. THR empty becomes pending when IER.THRI is switched on and after every THR write, and is
+ * cleared by writing THR or by reading IIR while it is the reported source. The line is edge
+ * triggered: the device pulses it whenever a guest access makes a source pending that was not
+ * before; new input is signalled by {@link Uart8250Input} on its own thread. MCR OUT2 does not
+ * gate the line (as in QEMU and Firecracker).
+ *
+ * Loopback (MCR bit 4) works as Linux's autoconfig probe expects: MSR reflects DTR, RTS, OUT1 and
+ * OUT2 as DSR, CTS, RI and DCD (with delta bits), and transmitted bytes come back as received
+ * bytes (up to the 16-byte hardware FIFO depth; more set the overrun bit) instead of reaching the
+ * sink. Bytes from the shared FIFO stay queued while loopback is on.
+ */
+export class Uart8250 extends ByteRegisterDevice {
+  /** The UART spans 8 ports: THR/RBR, IER, IIR/FCR, LCR, MCR, LSR, MSR, SCR. */
+  readonly portCount = REGISTER_COUNT;
+  readonly #state: Uart8250SharedState;
+  readonly #sink: ConsoleSink;
+  readonly #irq: InterruptLine;
+  readonly #looped: number[] = [];
+  #loopedOverrun = false;
+  #divisor = DEFAULT_DIVISOR;
+  #lcr = DEFAULT_LCR;
+  #mcr = DEFAULT_MCR;
+  #scratch = 0;
+  #fifosEnabled = false;
+  #thrEmptyPending = false;
+  #modemDeltas = 0;
+
+  /** Creates the device in its reset state around shared `state`. */
+  constructor(options: Uart8250Options) {
+    super();
+    this.#state = options.state;
+    this.#sink = options.sink;
+    this.#irq = options.irq;
+  }
+
+  /** Reads one UART register; DLAB selects the divisor latch at offsets 0 and 1. */
+  protected readRegister(offset: number): number {
+    const dlab = (this.#lcr & LCR_DLAB) !== 0;
+    switch (offset) {
+      case RBR_THR:
+        return dlab ? this.#divisor & 0xff : this.#receive();
+      case IER:
+        return dlab ? this.#divisor >> 8 : this.#state.interruptEnable;
+      case IIR_FCR:
+        return this.#identify();
+      case LCR:
+        return this.#lcr;
+      case MCR:
+        return this.#mcr;
+      case LSR:
+        return this.#lineStatus();
+      case MSR: {
+        const value = this.#modemLines() | this.#modemDeltas;
+        this.#modemDeltas = 0;
+        return value;
+      }
+      default:
+        return this.#scratch;
+    }
+  }
+
+  /** Writes one UART register and pulses the line if that made an interrupt pending. */
+  protected writeRegister(offset: number, value: number): void {
+    const dlab = (this.#lcr & LCR_DLAB) !== 0;
+    const transmitting = offset === RBR_THR && !dlab;
+    // Writing THR first clears a pending THR-empty interrupt; the byte then leaves at once and
+    // makes it pending afresh, so that counts as new.
+    const before = this.#pendingSources() & (transmitting ? ~THR_EMPTY : ~0);
+    switch (offset) {
+      case RBR_THR:
+        if (dlab) this.#divisor = (this.#divisor & 0xff00) | value;
+        else this.#transmit(value);
+        break;
+      case IER:
+        if (dlab) this.#divisor = (this.#divisor & 0x00ff) | (value << 8);
+        else this.#enableInterrupts(value & IER_MASK);
+        break;
+      case IIR_FCR:
+        this.#controlFifos(value);
+        break;
+      case LCR:
+        this.#lcr = value;
+        break;
+      case MCR:
+        this.#controlModem(value & MCR_MASK);
+        break;
+      case LSR:
+      case MSR:
+        break;
+      default:
+        this.#scratch = value;
+    }
+    if ((this.#pendingSources() & ~before) !== 0) this.#irq.pulse();
+  }
+
+  #loopback(): boolean {
+    return (this.#mcr & MCR_LOOP) !== 0;
+  }
+
+  #transmit(value: number): void {
+    if (!this.#loopback()) this.#sink(Uint8Array.of(value));
+    else if (this.#looped.length < HARDWARE_FIFO_DEPTH) this.#looped.push(value);
+    else this.#loopedOverrun = true;
+    this.#thrEmptyPending = true;
+  }
+
+  #receive(): number {
+    const looped = this.#looped.shift();
+    if (looped !== undefined) return looped;
+    if (this.#loopback()) return 0;
+    return this.#state.dequeue() ?? 0;
+  }
+
+  #hasReceived(): boolean {
+    return this.#looped.length > 0 || (!this.#loopback() && this.#state.receivedCount > 0);
+  }
+
+  #enableInterrupts(ier: number): void {
+    // Switching THRI on while THR is empty (always, here) raises THR empty; switching it off
+    // forgets it.
+    if (((ier ^ this.#state.interruptEnable) & IER_THRI) !== 0) {
+      this.#thrEmptyPending = (ier & IER_THRI) !== 0;
+    }
+    this.#state.interruptEnable = ier;
+  }
+
+  #controlFifos(value: number): void {
+    const enable = (value & FCR_ENABLE_FIFO) !== 0;
+    if (enable !== this.#fifosEnabled || (enable && (value & FCR_CLEAR_RCVR) !== 0)) {
+      this.#state.discardReceived();
+      this.#looped.length = 0;
+    }
+    this.#fifosEnabled = enable;
+  }
+
+  #controlModem(mcr: number): void {
+    const before = this.#modemLines();
+    this.#mcr = mcr;
+    const after = this.#modemLines();
+    // Each delta bit sits four bits below its line: CTS, DSR and DCD flag any change, RI only
+    // its trailing edge.
+    const changed = (before ^ after) & (MSR_CTS | MSR_DSR | MSR_DCD);
+    this.#modemDeltas |= (changed | (before & ~after & MSR_RI)) >> 4;
+  }
+
+  #modemLines(): number {
+    if (!this.#loopback()) return MSR_CONNECTED;
+    const mcr = this.#mcr;
+    return (
+      (mcr & MCR_DTR ? MSR_DSR : 0) |
+      (mcr & MCR_RTS ? MSR_CTS : 0) |
+      (mcr & MCR_OUT1 ? MSR_RI : 0) |
+      (mcr & MCR_OUT2 ? MSR_DCD : 0)
+    );
+  }
+
+  #lineStatus(): number {
+    const overrun = this.#state.takeOverrun() || this.#loopedOverrun;
+    this.#loopedOverrun = false;
+    return LSR_THRE_TEMT | (this.#hasReceived() ? LSR_DR : 0) | (overrun ? LSR_OE : 0);
+  }
+
+  #pendingSources(): number {
+    const ier = this.#state.interruptEnable;
+    let sources = 0;
+    if (ier & IER_RLSI && (this.#state.overrun || this.#loopedOverrun)) sources |= LINE_STATUS;
+    if (ier & IER_RDI && this.#hasReceived()) sources |= RECEIVED_DATA;
+    if (ier & IER_THRI && this.#thrEmptyPending) sources |= THR_EMPTY;
+    if (ier & IER_MSI && this.#modemDeltas !== 0) sources |= MODEM_STATUS;
+    return sources;
+  }
+
+  #identify(): number {
+    const sources = this.#pendingSources();
+    let id = IIR_NONE;
+    if (sources & LINE_STATUS) id = IIR_RLSI;
+    else if (sources & RECEIVED_DATA) id = IIR_RDI;
+    else if (sources & THR_EMPTY) id = IIR_THRI;
+    else if (sources & MODEM_STATUS) id = IIR_MSI;
+    if (id === IIR_THRI) this.#thrEmptyPending = false;
+    return id | (this.#fifosEnabled ? IIR_FIFOS_ENABLED : 0);
+  }
+}
