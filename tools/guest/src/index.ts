@@ -1,0 +1,14 @@
+export * from './errors.js';
+export * from './cpio-newc-format.js';
+export type * from './cpio-entry.js';
+export * from './cpio-newc.js';
+export * from './cpio-newc-reader.js';
+export * from './init-script.js';
+export * from './initramfs.js';
+export * from './guest-arch.js';
+export * from './cache-dir.js';
+export * from './guest-asset-paths.js';
+export * from './logger.js';
+export * from './debian-host.js';
+export * from './debian-packages.js';
+export * from './fetch-guest-assets.js';
