@@ -1,0 +1,93 @@
+import { type BootState, x86_64Layout } from '@vmm/core';
+import type { BootLoader, LoadTarget } from '../boot-loader.js';
+import { encodeCommandLine } from '../command-line.js';
+import { e820Map } from './configurator/e820.js';
+import { writeLongModeBootStructures } from './configurator/long-mode.js';
+import { writeZeroPage } from './configurator/zero-page.js';
+import { loadBzImage } from './loader/bzimage.js';
+import { loadInitrd, type InitrdLoadResult } from './loader/initrd.js';
+import { parseSetupHeader, type SetupHeader } from './loader/setup-header.js';
+import { lowRamEnd } from './ram.js';
+
+/** What {@link BzImageLoader} boots. */
+export interface BzImageLoaderOptions {
+  /** The kernel's bzImage (vmlinuz) file contents. */
+  readonly kernel: Uint8Array;
+  /** An initrd/initramfs to hand to the kernel, if any. */
+  readonly initrd?: Uint8Array | undefined;
+  /** The kernel command line. */
+  readonly cmdline: string;
+}
+
+/**
+ * Boots an x86_64 Linux bzImage through the 64-bit boot protocol. Loading puts the
+ * protected-mode kernel at 1 MiB, the initrd as high as the kernel allows below the MMIO gap
+ * and the command line at `CMDLINE_START`; configuring writes the zero page (setup header,
+ * e820 map, command line and initrd pointers), the identity page tables and the boot GDT.
+ * The vCPU starts in long mode at the kernel's 64-bit entry with rsi = the zero page.
+ *
+ * The kernel file and command line are checked when the loader is constructed; what depends
+ * on the VM's memory size is checked by {@link BzImageLoader.load}.
+ */
+export class BzImageLoader implements BootLoader {
+  /** The kernel's checked setup header. */
+  readonly header: SetupHeader;
+  readonly #kernel: Uint8Array;
+  readonly #initrd: Uint8Array | undefined;
+  readonly #cmdline: Uint8Array;
+
+  /**
+   * Checks the kernel's setup header and the command line's length against it; throws a
+   * {@link BootLoaderError} subclass naming the problem.
+   */
+  constructor(options: BzImageLoaderOptions) {
+    this.header = parseSetupHeader(options.kernel);
+    this.#kernel = options.kernel;
+    this.#initrd = options.initrd;
+    const layoutLimit = x86_64Layout.CMDLINE_MAX_SIZE - 1;
+    this.#cmdline =
+      this.header.cmdlineSize <= layoutLimit
+        ? encodeCommandLine(
+            options.cmdline,
+            this.header.cmdlineSize,
+            "the kernel's setup header (cmdline_size)",
+          )
+        : encodeCommandLine(options.cmdline, layoutLimit, "vmm's x86_64 layout (CMDLINE_MAX_SIZE)");
+  }
+
+  /**
+   * Loads kernel, initrd and command line into `target.memory`, writes the zero page, page
+   * tables and GDT, and returns the long-mode boot state. Throws {@link KernelTooLargeError}
+   * or {@link InitrdTooLargeError} when they do not fit in `target.ramSize` bytes of RAM.
+   */
+  load(target: LoadTarget): BootState {
+    const { memory, ramSize } = target;
+    const kernel = loadBzImage(memory, this.#kernel, ramSize, this.header);
+    let initrd: InitrdLoadResult | undefined;
+    if (this.#initrd !== undefined) {
+      const ramEnd = lowRamEnd(ramSize);
+      const addressLimit = this.header.initrdAddrMax + 1n;
+      initrd = loadInitrd(memory, this.#initrd, {
+        above: kernel.end,
+        below: ramEnd < addressLimit ? ramEnd : addressLimit,
+      });
+    }
+    memory.write(x86_64Layout.CMDLINE_START, this.#cmdline);
+    writeZeroPage(memory, x86_64Layout.ZERO_PAGE_START, {
+      header: this.header,
+      commandLine: x86_64Layout.CMDLINE_START,
+      initrd,
+      e820: e820Map(ramSize),
+    });
+    const structures = writeLongModeBootStructures(memory);
+    return {
+      mode: 'x86_64-long',
+      entry: kernel.entry,
+      bootParams: x86_64Layout.ZERO_PAGE_START,
+      pageTables: structures.pageTables,
+      gdtBase: structures.gdtBase,
+      gdtLimit: structures.gdtLimit,
+      stack: x86_64Layout.BOOT_STACK_POINTER,
+    };
+  }
+}
