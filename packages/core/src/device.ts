@@ -12,7 +12,7 @@ export interface BusDevice {
 }
 
 /** A device reached through x86 port I/O (`in`/`out`). */
-export interface PioDevice extends BusDevice {}
+export type PioDevice = BusDevice;
 
 /** A device reached through memory-mapped I/O (guest accesses that fault out of RAM). */
-export interface MmioDevice extends BusDevice {}
+export type MmioDevice = BusDevice;

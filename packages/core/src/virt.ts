@@ -59,6 +59,13 @@ export interface Virt {
   readonly interrupts: InterruptController;
   /** Creates vCPU `id`. Call it on the thread that will run the vCPU. */
   createVcpu(id: number): Vcpu;
+  /**
+   * Makes the vCPU behind `kickHandle` (see {@link Vcpu.kickHandle}) leave the guest: its
+   * current or next `run()` returns an `interrupted` exit. Callable from any thread; this is
+   * how a VM is stopped while a vCPU waits in the guest (KVM: a signal that the vCPU thread
+   * unblocks only inside `KVM_RUN`; Hypervisor.framework: `hv_vcpus_exit`).
+   */
+  kick(kickHandle: VirtHandle): void;
   /** Releases the VM's host resources held by this thread. */
   close(): void;
 }
@@ -74,6 +81,10 @@ export interface Vcpu {
    * fill `exit.data` before calling `run` again.
    */
   run(): VmExit;
+  /** What another thread passes to {@link Virt.kick} to interrupt this vCPU. */
+  readonly kickHandle: VirtHandle;
+  /** The main registers in one line (instruction pointer, stack, flags/mode), for error reports. */
+  describeRegisters(): string;
   /** Releases the vCPU's host resources. */
   close(): void;
 }

@@ -61,6 +61,15 @@ describe('x86_64 layout', () => {
     expect(x86.KERNEL_START).toBe(0x10_0000n);
   });
 
+  it('splits RAM around the MMIO gap', () => {
+    expect(x86.ramRanges(512 << 20)).toEqual([{ guestAddress: 0n, size: 512 << 20 }]);
+    const gap = Number(x86.MMIO_GAP_START);
+    expect(x86.ramRanges(4 * 2 ** 30)).toEqual([
+      { guestAddress: 0n, size: gap },
+      { guestAddress: x86.HIGH_RAM_START, size: 4 * 2 ** 30 - gap },
+    ]);
+  });
+
   it('has a GDT whose selectors name 64-bit code and data descriptors', () => {
     const code = x86.BOOT_GDT[x86.BOOT_CODE_SELECTOR / 8]!;
     const data = x86.BOOT_GDT[x86.BOOT_DATA_SELECTOR / 8]!;

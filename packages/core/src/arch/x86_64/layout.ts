@@ -77,3 +77,22 @@ export const I8042_DATA_PORT = 0x60;
 export const I8042_COMMAND_PORT = 0x64;
 /** CMOS/RTC index port (0x70) and data port (0x71). */
 export const CMOS_PORT = 0x70;
+
+/** One run of guest RAM: where it starts and how many bytes it holds. */
+export interface RamRange {
+  /** Guest physical address of the first byte. */
+  readonly guestAddress: bigint;
+  /** Size in bytes. */
+  readonly size: number;
+}
+
+/**
+ * Where `ramSize` bytes of guest RAM live: from 0 up to the MMIO gap, and whatever does not
+ * fit there from {@link HIGH_RAM_START} on. The machine maps these; the e820 map reports them.
+ */
+export function ramRanges(ramSize: number): RamRange[] {
+  const below = Math.min(ramSize, Number(MMIO_GAP_START));
+  const ranges: RamRange[] = [{ guestAddress: RAM_START, size: below }];
+  if (ramSize > below) ranges.push({ guestAddress: HIGH_RAM_START, size: ramSize - below });
+  return ranges;
+}

@@ -1,0 +1,24 @@
+export { kvmBackend } from './kvm-backend.js';
+export { KvmVirt } from './kvm-virt.js';
+export { KvmVcpu } from './kvm-vcpu.js';
+export { KvmSystem, KVM_API_VERSION, KVM_DEVICE_PATH } from './kvm-system.js';
+export { KvmInterruptController } from './kvm-interrupt-controller.js';
+export { parseKvmHandle, type KvmHandle } from './kvm-handle.js';
+export { KICK_SIGNAL, type KvmKickHandle } from './vcpu-kick.js';
+export { KvmError } from './kvm-error.js';
+export { KvmUnavailableError } from './kvm-unavailable-error.js';
+export { Errno, errnoName } from './errno.js';
+export { KvmCap } from './bindings/kvm-capabilities.js';
+export { KvmRegs, type KvmRegName } from './bindings/x86_64/kvm-regs.js';
+export {
+  KvmSregs,
+  type KvmSegment,
+  type KvmDtable,
+  type KvmSegmentName,
+  type KvmDtableName,
+  type KvmControlRegName,
+} from './bindings/x86_64/kvm-sregs.js';
+export { KvmFpu } from './bindings/x86_64/kvm-fpu.js';
+export { KvmCpuid2, type KvmCpuidEntry } from './bindings/x86_64/kvm-cpuid2.js';
+export { KvmLapicState } from './bindings/x86_64/kvm-lapic-state.js';
+export type { MsrEntry } from './bindings/x86_64/kvm-msrs.js';

@@ -1,0 +1,195 @@
+import { VmmError, hex, type BootState, type Vcpu, type VmExit } from '@vmm/core';
+import { applyX86BootState } from './arch/x86_64/boot-state.js';
+import {
+  KVM_GET_LAPIC,
+  KVM_GET_REGS,
+  KVM_GET_SREGS,
+  KVM_RUN,
+  KVM_SET_CPUID2,
+  KVM_SET_FPU,
+  KVM_SET_LAPIC,
+  KVM_SET_MSRS,
+  KVM_SET_REGS,
+  KVM_SET_SREGS,
+} from './bindings/ioctl-numbers.js';
+import type { KvmCpuid2 } from './bindings/x86_64/kvm-cpuid2.js';
+import type { KvmFpu } from './bindings/x86_64/kvm-fpu.js';
+import { KvmLapicState } from './bindings/x86_64/kvm-lapic-state.js';
+import { encodeKvmMsrs, type MsrEntry } from './bindings/x86_64/kvm-msrs.js';
+import { KvmRegs } from './bindings/x86_64/kvm-regs.js';
+import { KvmSregs } from './bindings/x86_64/kvm-sregs.js';
+import { Errno } from './errno.js';
+import { KvmError } from './kvm-error.js';
+import { KvmExitDecoder } from './kvm-exit-decoder.js';
+import { libc, type Libc } from './libc.js';
+import { drainKicks, kickHandleOfThisThread, type KvmKickHandle } from './vcpu-kick.js';
+
+const INTERRUPTED: VmExit = Object.freeze({ kind: 'interrupted' });
+
+/**
+ * One KVM vCPU file descriptor and its mapped `kvm_run` area. Like rust-vmm's `VcpuFd`: one
+ * method per ioctl, plus the {@link Vcpu} contract (`run`, `setBootState`). Use it on the
+ * thread that created it; {@link KvmVirt.createVcpu} makes it.
+ */
+export class KvmVcpu implements Vcpu {
+  readonly #libc: Libc;
+  readonly #runAddress: bigint;
+  readonly #runSize: number;
+  readonly #decoder: KvmExitDecoder;
+  #closed = false;
+
+  /** What another thread passes to {@link KvmVirt.kick} to interrupt this vCPU. */
+  readonly kickHandle: KvmKickHandle;
+
+  /**
+   * Wraps vCPU `id` whose file descriptor is `fd` and whose `kvm_run` area is mapped at
+   * `runAddress` (`runSize` bytes), run by the calling thread. The vCPU owns both from now on.
+   */
+  constructor(
+    /** vCPU index (its APIC id on x86). */
+    readonly id: number,
+    /** The vCPU file descriptor. */
+    readonly fd: number,
+    runAddress: bigint,
+    runSize: number,
+  ) {
+    this.#libc = libc();
+    this.kickHandle = kickHandleOfThisThread(this.#libc, id);
+    this.#runAddress = runAddress;
+    this.#runSize = runSize;
+    this.#decoder = new KvmExitDecoder(this.#libc.view(runAddress, runSize));
+  }
+
+  /**
+   * KVM_RUN: runs the guest until it exits to userspace and decodes why. A run interrupted
+   * by a kick or another signal (EINTR, EAGAIN) returns `{ kind: 'interrupted' }`; other
+   * failures throw {@link KvmError}.
+   */
+  run(): VmExit {
+    if (this.#closed) this.#throwClosed('KVM_RUN');
+    if (this.#libc.ioctlValue(this.fd, KVM_RUN, 0) < 0) {
+      const errno = this.#libc.errno();
+      if (errno === Errno.EINTR || errno === Errno.EAGAIN) {
+        drainKicks(this.#libc);
+        return INTERRUPTED;
+      }
+      throw new KvmError('KVM_RUN', errno, `vCPU ${this.id}`);
+    }
+    return this.#decoder.decode();
+  }
+
+  /** Loads registers so the vCPU starts as `state` says (x86 long or real mode). */
+  setBootState(state: BootState): void {
+    if (state.mode === 'aarch64') {
+      throw new VmmError(
+        `vCPU ${this.id} is an x86_64 KVM vCPU and cannot start in aarch64 mode; ` +
+          'an aarch64 guest needs an aarch64 host',
+      );
+    }
+    applyX86BootState(this, state);
+  }
+
+  /** KVM_GET_REGS: the general-purpose registers, `rip` and `rflags`. */
+  getRegs(): KvmRegs {
+    const regs = new KvmRegs();
+    this.#ioctl('KVM_GET_REGS', KVM_GET_REGS, regs.bytes);
+    return regs;
+  }
+
+  /** KVM_SET_REGS: writes the general-purpose registers, `rip` and `rflags`. */
+  setRegs(regs: KvmRegs): void {
+    this.#ioctl('KVM_SET_REGS', KVM_SET_REGS, regs.bytes);
+  }
+
+  /** KVM_GET_SREGS: segment, descriptor-table and control registers. */
+  getSregs(): KvmSregs {
+    const sregs = new KvmSregs();
+    this.#ioctl('KVM_GET_SREGS', KVM_GET_SREGS, sregs.bytes);
+    return sregs;
+  }
+
+  /** KVM_SET_SREGS: writes segment, descriptor-table and control registers. */
+  setSregs(sregs: KvmSregs): void {
+    this.#ioctl('KVM_SET_SREGS', KVM_SET_SREGS, sregs.bytes);
+  }
+
+  /** KVM_SET_FPU: writes the x87 and SSE state. */
+  setFpu(fpu: KvmFpu): void {
+    this.#ioctl('KVM_SET_FPU', KVM_SET_FPU, fpu.bytes);
+  }
+
+  /** KVM_SET_CPUID2: sets the CPUID leaves the guest sees. Call before the first run. */
+  setCpuid2(cpuid: KvmCpuid2): void {
+    this.#ioctl('KVM_SET_CPUID2', KVM_SET_CPUID2, cpuid.bytes);
+  }
+
+  /**
+   * KVM_SET_MSRS: writes model-specific registers. Throws if KVM refuses any of them, naming
+   * the first one refused.
+   */
+  setMsrs(entries: readonly MsrEntry[]): void {
+    const written = this.#ioctl('KVM_SET_MSRS', KVM_SET_MSRS, encodeKvmMsrs(entries));
+    if (written < entries.length) {
+      const refused = entries[written]!;
+      throw new VmmError(
+        `KVM_SET_MSRS wrote ${written} of ${entries.length} MSRs on vCPU ${this.id}: ` +
+          `MSR ${hex(refused.index)} (value ${hex(refused.data)}) was refused`,
+      );
+    }
+  }
+
+  /** KVM_GET_LAPIC: the in-kernel local APIC's registers (fails with EINVAL without an irqchip). */
+  getLapic(): KvmLapicState {
+    const lapic = new KvmLapicState();
+    this.#ioctl('KVM_GET_LAPIC', KVM_GET_LAPIC, lapic.bytes);
+    return lapic;
+  }
+
+  /** KVM_SET_LAPIC: writes the in-kernel local APIC's registers. */
+  setLapic(lapic: KvmLapicState): void {
+    this.#ioctl('KVM_SET_LAPIC', KVM_SET_LAPIC, lapic.bytes);
+  }
+
+  /**
+   * The main registers in one line for error reports:
+   * `rip=… rsp=… rflags=… cr0=… cr3=… cr4=… efer=… cs=…`. Never throws: if they cannot be
+   * read, the line says why.
+   */
+  describeRegisters(): string {
+    try {
+      const regs = this.getRegs();
+      const sregs = this.getSregs();
+      return [
+        `rip=${hex(regs.get('rip'))}`,
+        `rsp=${hex(regs.get('rsp'))}`,
+        `rflags=${hex(regs.get('rflags'))}`,
+        `cr0=${hex(sregs.get('cr0'))}`,
+        `cr3=${hex(sregs.get('cr3'))}`,
+        `cr4=${hex(sregs.get('cr4'))}`,
+        `efer=${hex(sregs.get('efer'))}`,
+        `cs=${hex(sregs.getSegment('cs').selector)}`,
+      ].join(' ');
+    } catch (error) {
+      return `registers unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /** Unmaps the `kvm_run` area and closes the vCPU fd. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#libc.munmap(this.#runAddress, this.#runSize);
+    this.#libc.close(this.fd);
+  }
+
+  #ioctl(name: string, request: number, arg: Uint8Array): number {
+    if (this.#closed) this.#throwClosed(name);
+    const result = this.#libc.ioctlBuffer(this.fd, request, arg);
+    if (result < 0) throw new KvmError(name, this.#libc.errno(), `vCPU ${this.id}`);
+    return result;
+  }
+
+  #throwClosed(name: string): never {
+    throw new KvmError(name, Errno.EBADF, `vCPU ${this.id} is closed`);
+  }
+}
