@@ -19,7 +19,9 @@ export class GuestMemoryError extends VmmError {
     /** The number of bytes the access wanted. */
     readonly length: number,
   ) {
-    super(`guest memory access of ${length} bytes at 0x${address.toString(16)} is outside guest RAM`);
+    super(
+      `guest memory access of ${length} bytes at 0x${address.toString(16)} is outside guest RAM`,
+    );
   }
 }
 

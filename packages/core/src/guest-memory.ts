@@ -68,7 +68,11 @@ export class GuestMemory {
   /** Reads a little-endian unsigned 8/16/32-bit value. */
   readUint(address: bigint, size: 1 | 2 | 4): number {
     const view = this.#dataView(address, size);
-    return size === 1 ? view.getUint8(0) : size === 2 ? view.getUint16(0, true) : view.getUint32(0, true);
+    return size === 1
+      ? view.getUint8(0)
+      : size === 2
+        ? view.getUint16(0, true)
+        : view.getUint32(0, true);
   }
 
   /** Writes a little-endian unsigned 8/16/32-bit value. */
@@ -94,7 +98,10 @@ export class GuestMemory {
     return new DataView(bytes.buffer, bytes.byteOffset, length);
   }
 
-  #locate(address: bigint, length: number): { region: GuestMemoryRegion; offset: number } | undefined {
+  #locate(
+    address: bigint,
+    length: number,
+  ): { region: GuestMemoryRegion; offset: number } | undefined {
     if (address < 0n || length < 0 || !Number.isInteger(length)) return undefined;
     for (const region of this.#regions) {
       if (address < region.guestAddress) return undefined;

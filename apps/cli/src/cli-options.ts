@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { VmmError } from '@vmm/core';
+
+/** The command line was malformed; the message says how. */
+export class UsageError extends VmmError {}
+
+/** The hypervisors `--accel` accepts. */
+export const ACCELERATORS = ['kvm'] as const;
+
+/** A hypervisor name `--accel` accepts. */
+export type Accelerator = (typeof ACCELERATORS)[number];
+
+function isAccelerator(name: string): name is Accelerator {
+  return (ACCELERATORS as readonly string[]).includes(name);
+}
+
+/** A parsed `vmm` command line. */
+export type CliOptions =
+  | { readonly action: 'help' }
+  | { readonly action: 'version' }
+  | {
+      readonly action: 'run';
+      /** Path of the kernel. */
+      readonly kernel: string;
+      /** Path of the initramfs, if any. */
+      readonly initramfs: string | undefined;
+      /** Kernel command line, if given. */
+      readonly cmdline: string | undefined;
+      /** Guest RAM as written, if given. */
+      readonly memory: string | undefined;
+      /** vCPU count. */
+      readonly cpus: number;
+      /** Hypervisor. */
+      readonly accel: Accelerator;
+      /** Whether to print stack traces. */
+      readonly debug: boolean;
+    };
+
+/** Parses `vmm`'s arguments (without the node and script paths). Throws {@link UsageError}. */
+export function parseCliOptions(args: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        kernel: { type: 'string' },
+        initramfs: { type: 'string' },
+        cmdline: { type: 'string' },
+        memory: { type: 'string' },
+        cpus: { type: 'string' },
+        accel: { type: 'string' },
+        device: { type: 'string', multiple: true },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const values = parsed.values;
+  if (values.help === true) return { action: 'help' };
+  if (values.version === true) return { action: 'version' };
+  if (values.kernel === undefined) throw new UsageError('--kernel PATH is required');
+  const cpusText = values.cpus ?? '1';
+  if (!/^\d+$/.test(cpusText))
+    throw new UsageError(`--cpus wants a whole number; got "${cpusText}"`);
+  const accel = values.accel ?? 'kvm';
+  if (!isAccelerator(accel)) {
+    throw new UsageError(
+      `--accel ${accel} is not available; choose one of: ${ACCELERATORS.join(', ')}`,
+    );
+  }
+  const devices = values.device ?? [];
+  if (devices.length > 0) {
+    throw new UsageError(`--device ${devices[0]}: no device types are available yet`);
+  }
+  return {
+    action: 'run',
+    kernel: values.kernel,
+    initramfs: values.initramfs,
+    cmdline: values.cmdline,
+    memory: values.memory,
+    cpus: Number(cpusText),
+    accel,
+    debug: values.debug === true,
+  };
+}

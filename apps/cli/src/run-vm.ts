@@ -1,0 +1,72 @@
+import { once } from 'node:events';
+import { Machine, describeOutcome, type ModuleExport } from '@vmm/machine';
+import { ConsoleEscapeFilter, ESCAPE_HELP } from './console-escape.js';
+import type { Accelerator, CliOptions } from './cli-options.js';
+import { exitCodeFor } from './exit-codes.js';
+
+/** The terminal `vmm` talks to: standard streams, as injectable for tests. */
+export interface Terminal {
+  /** Keyboard input. */
+  readonly stdin: NodeJS.ReadableStream & {
+    isTTY?: boolean;
+    setRawMode?: (raw: boolean) => unknown;
+  };
+  /** Guest console output. */
+  readonly stdout: NodeJS.WritableStream;
+  /** vmm's own messages. */
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** The backend module behind each `--accel` name, resolved from this package. */
+function backendFor(accel: Accelerator): ModuleExport {
+  switch (accel) {
+    case 'kvm':
+      return { module: import.meta.resolve('@vmm/kvm'), export: 'kvmBackend' };
+  }
+}
+
+/**
+ * Boots the VM described by `options` with its console on `terminal` and resolves with the
+ * process exit code once it ends. Errors before the guest starts are thrown.
+ */
+export async function runVm(
+  options: Extract<CliOptions, { action: 'run' }>,
+  terminal: Terminal,
+): Promise<number> {
+  const vm = await Machine.create({
+    backend: backendFor(options.accel),
+    kernel: options.kernel,
+    initramfs: options.initramfs,
+    cmdline: options.cmdline,
+    memory: options.memory,
+    cpus: options.cpus,
+  });
+  vm.console.pipe(terminal.stdout, { end: false });
+  const escape = new ConsoleEscapeFilter();
+  const onInput = (chunk: Buffer): void => {
+    const { forward, commands } = escape.filter(chunk);
+    if (forward.length > 0) vm.console.write(forward);
+    for (const command of commands) {
+      if (command === 'quit') void vm.stop();
+      else terminal.stderr.write(`\r\n${ESCAPE_HELP}`);
+    }
+  };
+  const raw = terminal.stdin.isTTY === true && terminal.stdin.setRawMode !== undefined;
+  if (raw) terminal.stdin.setRawMode!(true);
+  terminal.stdin.on('data', onInput);
+  const stop = (): void => void vm.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const outcome = await vm.exited;
+    if (!vm.console.readableEnded) await once(vm.console, 'end');
+    terminal.stderr.write(`${raw ? '\r\n' : ''}vmm: ${describeOutcome(outcome)}\n`);
+    return exitCodeFor(outcome);
+  } finally {
+    terminal.stdin.off('data', onInput);
+    if (raw) terminal.stdin.setRawMode!(false);
+    terminal.stdin.pause();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

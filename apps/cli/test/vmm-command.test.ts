@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const cli = join(root, 'apps', 'cli', 'dist', 'cli.js');
+const guest = join(root, '.cache', 'guest', 'x86_64');
+const kernel = join(guest, 'vmlinuz');
+const initramfs = join(guest, 'initramfs.cpio.gz');
+const hasKvm = existsSync('/dev/kvm');
+const hasKernel = existsSync(kernel) && existsSync(initramfs);
+/** This host's KVM flavour cannot run an unmodified Linux to the end (see the README). */
+const isKvmPvm = existsSync('/sys/module/kvm_pvm');
+
+function vmm(args: string[], timeoutMs = 20_000) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'latin1',
+    timeout: timeoutMs,
+    input: '',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the vmm command', () => {
+  it('prints its help and exits 0', () => {
+    const { status, stdout } = vmm(['--help']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^Usage: vmm --kernel PATH/);
+    expect(stdout).toMatch(/Ctrl-A x quits/);
+  });
+
+  it('says what is wrong with the command line in one line and exits 2', () => {
+    const { status, stderr } = vmm(['--memory', '1G']);
+    expect(status).toBe(2);
+    expect(stderr).toBe("vmm: --kernel PATH is required\nTry 'vmm --help'.\n");
+  });
+
+  it('reports a missing kernel file without a stack trace and exits 1', () => {
+    const { status, stderr } = vmm(['--kernel', '/nonexistent/bzImage']);
+    expect(status).toBe(1);
+    expect(stderr).toBe('vmm: cannot read the kernel at /nonexistent/bzImage: ENOENT\n');
+  });
+
+  it('rejects a file that is not a bzImage with a message naming the problem', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vmm-cli-')), 'vmlinux');
+    writeFileSync(file, Buffer.alloc(4096, 0x7f));
+    const { status, stderr } = vmm(['--kernel', file]);
+    expect(status).toBe(1);
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr).toMatch(/bzImage/);
+  });
+
+  it('rejects a bad memory size', () => {
+    const { status, stderr } = vmm(['--kernel', kernel, '--memory', 'lots']);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/memory size "lots" is not understood/);
+  });
+});
+
+if (!hasKvm) console.warn('skipping the Debian kernel boot: /dev/kvm is not present on this host');
+if (!hasKernel)
+  console.warn(`skipping the Debian kernel boot: run 'vmm-guest fetch' first (no ${kernel})`);
+
+describe.skipIf(!hasKvm || !hasKernel)('the vmm command booting the Debian kernel', () => {
+  it('loads the bzImage, passes our e820 map and exact command line, and reports how the run ended', () => {
+    const cmdline = 'console=ttyS0 earlyprintk=serial,ttyS0 reboot=k panic=-1 vmm.test=poweroff';
+    const { status, stdout, stderr } = vmm(
+      ['--kernel', kernel, '--initramfs', initramfs, '--memory', '256M', '--cmdline', cmdline],
+      170_000,
+    );
+    expect(stdout).toMatch(/Linux version 6\.1\.\S+-cloud-amd64/);
+    expect(stdout).toContain(`Command line: ${cmdline}`);
+    expect(stdout).toContain('BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable');
+    expect(stdout).toContain('BIOS-e820: [mem 0x0000000000100000-0x000000000fffffff] usable');
+    expect(stdout).toMatch(/Memory: \d+K\/\d+K available/);
+    if (isKvmPvm) {
+      // kvm_pvm cannot emulate some instructions a stock kernel executes (cmpxchg16b, xrstor).
+      expect(stderr).toMatch(
+        /^vmm: the hypervisor could not continue the guest on vCPU 0: emulation failure \(KVM internal error 1, data .*\) at rip=0x[0-9a-f]+ /,
+      );
+      expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(status).toBe(5);
+    } else {
+      expect(stdout).toContain('VMM-GUEST-INIT-OK');
+    }
+  }, 180_000);
+});

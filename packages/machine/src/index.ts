@@ -1,0 +1,14 @@
+export { Machine } from './machine.js';
+export {
+  DEFAULT_CMDLINE,
+  DEFAULT_MEMORY,
+  MAX_VCPUS,
+  type MachineConfig,
+  type CustomMmioDeviceConfig,
+} from './machine-config.js';
+export { describeOutcome, type VmOutcome } from './vm-outcome.js';
+export { parseMemorySize } from './memory-size.js';
+export { MachineConfigError, VcpuWorkerError } from './errors.js';
+export { SharedByteRing } from './shared-byte-ring.js';
+export { runVcpu, type VcpuLoopContext } from './vcpu-loop.js';
+export type { ModuleExport } from './module-export.js';

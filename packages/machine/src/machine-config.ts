@@ -1,0 +1,60 @@
+import type { BootLoader } from '@vmm/bootloader';
+import type { ModuleExport } from './module-export.js';
+
+/** The command line a Linux guest gets when none is given: serial console, keyboard-controller reboot. */
+export const DEFAULT_CMDLINE = 'console=ttyS0 reboot=k panic=-1';
+
+/** The RAM a guest gets when none is given. */
+export const DEFAULT_MEMORY = '512M';
+
+/** The most vCPUs a machine may have. */
+export const MAX_VCPUS = 64;
+
+/**
+ * A device of the user's own on the MMIO bus. vmm imports `factory` in every vCPU worker and
+ * calls it with `options` to get that thread's `MmioDevice`; state that several vCPUs must
+ * share belongs in a SharedArrayBuffer passed in `options`.
+ */
+export interface CustomMmioDeviceConfig {
+  /** Guest physical address of the device's first register. */
+  readonly address: bigint;
+  /** Size of the register window in bytes. */
+  readonly size: bigint;
+  /** A function `(options) => MmioDevice`, as a module export. */
+  readonly factory: ModuleExport;
+  /** Structured-cloneable argument for `factory`. */
+  readonly options?: unknown;
+  /** A name for listings and error messages. */
+  readonly label?: string;
+}
+
+/**
+ * What to build. Give either a Linux kernel (`kernel`, optionally `initramfs` and `cmdline`)
+ * or a ready `loader` for anything else (e.g. a flat test binary).
+ */
+export interface MachineConfig {
+  /**
+   * The hypervisor backend, as a module export both the main thread and the vCPU workers can
+   * import, e.g. `{ module: import.meta.resolve('@vmm/kvm'), export: 'kvmBackend' }`.
+   */
+  readonly backend: ModuleExport;
+  /** Guest RAM: bytes, or a size string such as `512M` or `2G`. Default {@link DEFAULT_MEMORY}. */
+  readonly memory?: string | number;
+  /** Number of vCPUs, 1 to {@link MAX_VCPUS}. Default 1. */
+  readonly cpus?: number;
+  /** The kernel: a path to a bzImage, or its bytes. */
+  readonly kernel?: string | Uint8Array;
+  /** The initial RAM filesystem: a path, or its bytes. */
+  readonly initramfs?: string | Uint8Array;
+  /** The kernel command line. Default {@link DEFAULT_CMDLINE}. */
+  readonly cmdline?: string;
+  /** A boot loader to use instead of `kernel`/`initramfs`/`cmdline`. */
+  readonly loader?: BootLoader;
+  /**
+   * Whether to create the in-kernel interrupt controller (default true). Without it a guest
+   * `hlt` ends the VM, which suits small test guests.
+   */
+  readonly irqchip?: boolean;
+  /** Devices of the user's own on the MMIO bus. */
+  readonly mmioDevices?: readonly CustomMmioDeviceConfig[];
+}

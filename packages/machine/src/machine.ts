@@ -1,0 +1,273 @@
+import { readFile } from 'node:fs/promises';
+import { Duplex } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import {
+  GuestMemory,
+  MmioBus,
+  interruptLine,
+  x86_64Layout,
+  type BootState,
+  type MmioDevice,
+  type Virt,
+  type VirtBackend,
+  type VirtHandle,
+} from '@vmm/core';
+import { BzImageLoader, type BootLoader } from '@vmm/bootloader';
+import { Uart8250Input, Uart8250SharedState } from '@vmm/devices';
+import { MachineConfigError, VcpuWorkerError } from './errors.js';
+import {
+  DEFAULT_CMDLINE,
+  DEFAULT_MEMORY,
+  MAX_VCPUS,
+  type CustomMmioDeviceConfig,
+  type MachineConfig,
+} from './machine-config.js';
+import { parseMemorySize } from './memory-size.js';
+import { importExport } from './module-export.js';
+import { SharedByteRing } from './shared-byte-ring.js';
+import { VcpuControl } from './vcpu-control.js';
+import type { VcpuWorkerMessage, VcpuWorkerSpec } from './vcpu-worker-spec.js';
+import type { VmOutcome } from './vm-outcome.js';
+
+/**
+ * The largest guest RAM slot: one host allocation, one view. Node cannot view more than 4 GiB
+ * of native memory as one buffer, so larger RAM ranges are split into several slots.
+ */
+const MAX_SLOT_SIZE = 2 ** 31;
+
+/** Splits RAM ranges into slots of at most {@link MAX_SLOT_SIZE} bytes. */
+function memorySlots(ranges: readonly x86_64Layout.RamRange[]): x86_64Layout.RamRange[] {
+  return ranges.flatMap((range) => {
+    const slots: x86_64Layout.RamRange[] = [];
+    for (let offset = 0; offset < range.size; offset += MAX_SLOT_SIZE) {
+      slots.push({
+        guestAddress: range.guestAddress + BigInt(offset),
+        size: Math.min(MAX_SLOT_SIZE, range.size - offset),
+      });
+    }
+    return slots;
+  });
+}
+
+/** How long to wait before offering the guest keystrokes its full receive FIFO refused. */
+const INPUT_RETRY_MS = 5;
+
+/**
+ * A running virtual machine. `Machine.create` builds it and starts its vCPUs; `console` is
+ * the serial console (write keystrokes, read output); `exited` settles with how it ended.
+ */
+export class Machine {
+  readonly #virt: Virt;
+  readonly #control = VcpuControl.create();
+  readonly #workers: Worker[] = [];
+  readonly #kicks = new Map<number, VirtHandle>();
+  readonly #consoleRing = SharedByteRing.create();
+  readonly #uartState = Uart8250SharedState.create();
+  #outcome: VmOutcome | undefined;
+
+  /** The guest's serial console: readable guest output, writable guest input. */
+  readonly console: Duplex;
+  /** Guest RAM as the host sees it (reads and writes reach the guest). */
+  readonly memory: GuestMemory;
+  /**
+   * Settles once every vCPU has stopped, with how the VM ended. Guest RAM stays readable
+   * until {@link Machine.close}.
+   */
+  readonly exited: Promise<VmOutcome>;
+
+  private constructor(
+    virt: Virt,
+    memory: GuestMemory,
+    boot: BootState,
+    cpus: number,
+    config: MachineConfig,
+  ) {
+    this.#virt = virt;
+    this.memory = memory;
+    const input = new Uart8250Input({
+      state: this.#uartState,
+      irq: interruptLine(virt.interrupts, x86_64Layout.COM1_IRQ),
+    });
+    this.console = consoleStream(input);
+    const pumped = this.#pumpConsole();
+    const stopped = Array.from({ length: cpus }, (_, id) =>
+      this.#startVcpu(config, id, id === 0 ? boot : undefined),
+    );
+    this.exited = Promise.all(stopped).then(async () => {
+      this.#consoleRing.close();
+      await pumped;
+      return this.#outcome ?? { kind: 'stopped' };
+    });
+  }
+
+  /** Builds a VM from `config`, loads the guest and starts its vCPUs. */
+  static async create(config: MachineConfig): Promise<Machine> {
+    const cpus = config.cpus ?? 1;
+    if (!Number.isInteger(cpus) || cpus < 1 || cpus > MAX_VCPUS) {
+      throw new MachineConfigError(
+        `cpus must be a whole number from 1 to ${MAX_VCPUS}; got ${cpus}`,
+      );
+    }
+    const ramSize = parseMemorySize(config.memory ?? DEFAULT_MEMORY);
+    const loader = config.loader ?? (await linuxLoader(config));
+    const backend = await importExport<VirtBackend>(config.backend);
+    const virt = backend.create({ vcpus: cpus });
+    try {
+      if (virt.arch !== 'x86_64') {
+        throw new MachineConfigError(
+          `the ${virt.arch} platform is not supported by @vmm/machine yet`,
+        );
+      }
+      if (config.irqchip !== false) virt.createIrqChip();
+      const memory = new GuestMemory(
+        memorySlots(x86_64Layout.ramRanges(ramSize)).map((range, slot) => {
+          const host = virt.allocateMemory(range.size);
+          virt.setUserMemoryRegion({
+            slot,
+            guestAddress: range.guestAddress,
+            hostAddress: host.hostAddress,
+            size: range.size,
+          });
+          return { guestAddress: range.guestAddress, bytes: host.bytes };
+        }),
+      );
+      checkMmioDevices(config.mmioDevices ?? [], memory);
+      const boot = loader.load({ memory, ramSize, vcpus: cpus });
+      return new Machine(virt, memory, boot, cpus, config);
+    } catch (error) {
+      virt.close();
+      throw error;
+    }
+  }
+
+  /** Stops every vCPU (the outcome is `stopped` unless the guest ended first). */
+  stop(): Promise<VmOutcome> {
+    this.#settle({ kind: 'stopped' });
+    this.#control.requestStop();
+    for (const kick of this.#kicks.values()) this.#virt.kick(kick);
+    return this.exited;
+  }
+
+  /**
+   * Stops the VM if it still runs, then releases its host resources: the hypervisor's file
+   * descriptors and guest RAM (after which {@link Machine.memory} reads as zeros).
+   */
+  async close(): Promise<VmOutcome> {
+    const outcome = await this.stop();
+    this.#virt.close();
+    return outcome;
+  }
+
+  /** Keeps the first outcome: later vCPUs stopping because of it do not overwrite it. */
+  #settle(outcome: VmOutcome): void {
+    this.#outcome ??= outcome;
+  }
+
+  #startVcpu(config: MachineConfig, vcpuId: number, boot: BootState | undefined): Promise<void> {
+    const spec: VcpuWorkerSpec = {
+      backend: config.backend,
+      virt: this.#virt.handle,
+      vcpuId,
+      boot,
+      platform: {
+        arch: 'x86_64',
+        uartState: this.#uartState.buffer,
+        consoleRing: this.#consoleRing.buffer,
+      },
+      mmioDevices: config.mmioDevices ?? [],
+      control: this.#control.buffer,
+    };
+    const worker = new Worker(new URL('./vcpu-worker.js', import.meta.url), { workerData: spec });
+    this.#workers.push(worker);
+    return new Promise((resolve) => {
+      worker.on('message', (message: VcpuWorkerMessage) => {
+        if (message.type === 'started') {
+          this.#kicks.set(message.vcpuId, message.kick);
+          if (this.#control.stopRequested) this.#virt.kick(message.kick);
+          return;
+        }
+        this.#kicks.delete(message.vcpuId);
+        this.#settle(message.outcome);
+        this.#control.requestStop();
+        for (const kick of this.#kicks.values()) this.#virt.kick(kick);
+      });
+      worker.on('error', (error) => {
+        this.#settle({ kind: 'vmm-error', message: new VcpuWorkerError(error.message).message });
+        this.#control.requestStop();
+      });
+      worker.on('exit', () => resolve());
+    });
+  }
+
+  async #pumpConsole(): Promise<void> {
+    for (;;) {
+      const bytes = await this.#consoleRing.next();
+      if (bytes.length === 0) break;
+      this.console.push(bytes);
+    }
+    this.console.push(null);
+  }
+}
+
+/** Custom MMIO devices must sit outside RAM and off the interrupt controllers' registers. */
+function checkMmioDevices(devices: readonly CustomMmioDeviceConfig[], memory: GuestMemory): void {
+  const platform = new MmioBus();
+  platform.register(x86_64Layout.IOAPIC_START, 0x1000n, NO_DEVICE, 'the IOAPIC');
+  platform.register(x86_64Layout.APIC_START, 0x1000n, NO_DEVICE, 'the local APIC');
+  for (const region of memory.regions) {
+    platform.register(region.guestAddress, BigInt(region.bytes.length), NO_DEVICE, 'guest RAM');
+  }
+  for (const device of devices) {
+    const label = device.label ?? device.factory.export;
+    try {
+      platform.register(device.address, device.size, NO_DEVICE, label);
+    } catch (error) {
+      throw new MachineConfigError(`MMIO device ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+/** A placeholder occupying a range in {@link checkMmioDevices}; never called. */
+const NO_DEVICE: MmioDevice = { read: () => undefined, write: () => undefined };
+
+async function linuxLoader(config: MachineConfig): Promise<BootLoader> {
+  if (config.kernel === undefined) {
+    throw new MachineConfigError('no kernel given: pass `kernel` (a bzImage) or a `loader`');
+  }
+  const kernel = await readInput(config.kernel, 'kernel');
+  const initrd =
+    config.initramfs === undefined ? undefined : await readInput(config.initramfs, 'initramfs');
+  return new BzImageLoader({ kernel, initrd, cmdline: config.cmdline ?? DEFAULT_CMDLINE });
+}
+
+async function readInput(input: string | Uint8Array, what: string): Promise<Uint8Array> {
+  if (typeof input !== 'string') return input;
+  try {
+    return new Uint8Array(await readFile(input));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new MachineConfigError(`cannot read the ${what} at ${input}: ${reason}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The console Duplex: writes go to the UART's receive FIFO, never more than it has room for
+ * (so the guest sees no overrun); the rest is offered again shortly, and the write completes
+ * only once every byte is in. Nothing typed is lost.
+ */
+function consoleStream(input: Uart8250Input): Duplex {
+  return new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      let pending = new Uint8Array(chunk);
+      const offer = (): void => {
+        pending = pending.subarray(input.push(pending.subarray(0, input.space)));
+        if (pending.length === 0) callback();
+        else setTimeout(offer, INPUT_RETRY_MS);
+      };
+      offer();
+    },
+  });
+}

@@ -1,0 +1,66 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { MmioDevice, VirtBackend } from '@vmm/core';
+import { Uart8250SharedState } from '@vmm/devices';
+import { importExport } from './module-export.js';
+import { SharedByteRing } from './shared-byte-ring.js';
+import { VcpuControl } from './vcpu-control.js';
+import { runVcpu } from './vcpu-loop.js';
+import type { VcpuWorkerMessage, VcpuWorkerSpec } from './vcpu-worker-spec.js';
+import type { VmOutcome } from './vm-outcome.js';
+import { buildX86Platform } from './x86-platform.js';
+
+/**
+ * Entry point of a vCPU worker thread: attaches to the VM, creates its vCPU, builds the
+ * devices over the shared state, and runs the exit loop until the VM ends. Guest RAM is not
+ * mapped here yet: no device on this thread does DMA.
+ */
+async function main(spec: VcpuWorkerSpec): Promise<VmOutcome> {
+  const backend = await importExport<VirtBackend>(spec.backend);
+  const virt = backend.attach(spec.virt);
+  const vcpu = virt.createVcpu(spec.vcpuId);
+  if (spec.boot !== undefined) vcpu.setBootState(spec.boot);
+  const control = new VcpuControl(spec.control);
+  const console = new SharedByteRing(spec.platform.consoleRing);
+  let reset = false;
+  const platform = buildX86Platform({
+    uartState: new Uart8250SharedState(spec.platform.uartState),
+    consoleSink: (bytes) => console.write(bytes),
+    interrupts: virt.interrupts,
+    onReset: () => {
+      reset = true;
+    },
+  });
+  for (const device of spec.mmioDevices) {
+    const factory = await importExport<(options: unknown) => MmioDevice>(device.factory);
+    platform.mmio.register(
+      device.address,
+      device.size,
+      factory(device.options),
+      device.label ?? device.factory.export,
+    );
+  }
+  post({ type: 'started', vcpuId: spec.vcpuId, kick: vcpu.kickHandle });
+  return runVcpu(vcpu, {
+    ...platform,
+    pendingOutcome: () =>
+      reset ? { kind: 'reboot' } : control.stopRequested ? { kind: 'stopped' } : undefined,
+  });
+}
+
+function post(message: VcpuWorkerMessage): void {
+  parentPort!.postMessage(message);
+}
+
+const spec = workerData as VcpuWorkerSpec;
+main(spec).then(
+  (outcome) => post({ type: 'exited', vcpuId: spec.vcpuId, outcome }),
+  (error: unknown) =>
+    post({
+      type: 'exited',
+      vcpuId: spec.vcpuId,
+      outcome: {
+        kind: 'vmm-error',
+        message: error instanceof Error ? error.message : String(error),
+      },
+    }),
+);
