@@ -1,0 +1,12 @@
+import type { VirtBackend } from '@vmm/core';
+import { HvpVirt } from './hvp-virt.js';
+
+/**
+ * The macOS Hypervisor.framework backend as `@vmm/machine` loads it: `create` on the main
+ * thread (one VM per process), `attach` in each vCPU worker with the created VM's handle.
+ */
+export const hvpBackend: VirtBackend = {
+  name: 'hvp',
+  create: (options) => HvpVirt.create(options),
+  attach: (handle) => HvpVirt.attach(handle),
+};
