@@ -1,6 +1,8 @@
 export { kvmBackend } from './kvm-backend.js';
 export { KvmVirt } from './kvm-virt.js';
 export { KvmVcpu } from './kvm-vcpu.js';
+export { KvmDevice, type KvmDeviceAttribute } from './kvm-device.js';
+export type { KvmArchitecture } from './kvm-architecture.js';
 export { KvmSystem, KVM_API_VERSION, KVM_DEVICE_PATH } from './kvm-system.js';
 export { KvmInterruptController } from './kvm-interrupt-controller.js';
 export { parseKvmHandle, type KvmHandle } from './kvm-handle.js';
@@ -22,3 +24,11 @@ export { KvmFpu } from './bindings/x86_64/kvm-fpu.js';
 export { KvmCpuid2, type KvmCpuidEntry } from './bindings/x86_64/kvm-cpuid2.js';
 export { KvmLapicState } from './bindings/x86_64/kvm-lapic-state.js';
 export type { MsrEntry } from './bindings/x86_64/kvm-msrs.js';
+export { KvmVcpuInit, KvmArmVcpuFeature } from './bindings/aarch64/kvm-vcpu-init.js';
+export {
+  Arm64Register,
+  coreRegisterId,
+  systemRegisterId,
+  xRegisterId,
+} from './bindings/aarch64/register-ids.js';
+export { VGIC_NR_IRQS, VGIC_SPI_COUNT } from './arch/aarch64/vgic-v3.js';

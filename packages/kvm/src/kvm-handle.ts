@@ -13,11 +13,32 @@ export type KvmHandle = Readonly<{
   vmFd: number;
   /** The number of vCPUs the VM was created for. */
   vcpus: number;
+  /**
+   * arm64 only: the file descriptors of vCPUs 0, 1, ... created up front by the VM's owner,
+   * comma-separated (`"7,8"`): a handle holds only scalars.
+   */
+  vcpuFds?: string;
 }>;
+
+/** Comma-separated decimal file descriptors. */
+const FD_LIST = /^\d+(,\d+)*$/;
+
+/** Formats up-front vCPU file descriptors for {@link KvmHandle.vcpuFds}. */
+export function formatVcpuFds(fds: readonly number[]): string {
+  return fds.join(',');
+}
+
+/**
+ * The up-front vCPU file descriptors `handle` lists, by vCPU id (empty when it lists none, as
+ * on x86_64).
+ */
+export function upFrontVcpuFds(handle: KvmHandle): number[] {
+  return handle.vcpuFds === undefined ? [] : handle.vcpuFds.split(',').map(Number);
+}
 
 /** Checks that `handle` is a {@link KvmHandle}; throws a {@link VmmError} saying what is off. */
 export function parseKvmHandle(handle: VirtHandle): KvmHandle {
-  const { backend, kvmFd, vmFd, vcpus } = handle;
+  const { backend, kvmFd, vmFd, vcpus, vcpuFds } = handle;
   if (backend !== 'kvm') {
     throw new VmmError(`the handle is for backend ${String(backend)}, not kvm`);
   }
@@ -27,7 +48,20 @@ export function parseKvmHandle(handle: VirtHandle): KvmHandle {
         `kvmFd=${String(kvmFd)} vmFd=${String(vmFd)} vcpus=${String(vcpus)}`,
     );
   }
-  return { backend, kvmFd, vmFd, vcpus };
+  if (vcpuFds === undefined) return { backend, kvmFd, vmFd, vcpus };
+  if (typeof vcpuFds !== 'string' || !isFdList(vcpuFds, vcpus)) {
+    throw new VmmError(
+      `a KVM handle's vcpuFds lists one file descriptor per vCPU (${vcpus}), ` +
+        `comma-separated; got ${String(vcpuFds)}`,
+    );
+  }
+  return { backend, kvmFd, vmFd, vcpus, vcpuFds };
+}
+
+function isFdList(value: string, count: number): boolean {
+  if (!FD_LIST.test(value)) return false;
+  const fds = value.split(',').map(Number);
+  return fds.length === count && fds.every(isFd);
 }
 
 function isFd(value: unknown): value is number {

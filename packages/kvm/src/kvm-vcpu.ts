@@ -1,7 +1,7 @@
 import { VmmError, hex, type BootState, type Vcpu, type VmExit } from '@vmm/core';
-import { applyX86BootState } from './arch/x86_64/boot-state.js';
 import {
   KVM_GET_LAPIC,
+  KVM_GET_ONE_REG,
   KVM_GET_REGS,
   KVM_GET_SREGS,
   KVM_RUN,
@@ -9,9 +9,11 @@ import {
   KVM_SET_FPU,
   KVM_SET_LAPIC,
   KVM_SET_MSRS,
+  KVM_SET_ONE_REG,
   KVM_SET_REGS,
   KVM_SET_SREGS,
 } from './bindings/ioctl-numbers.js';
+import { encodeKvmOneReg } from './bindings/kvm-one-reg.js';
 import type { KvmCpuid2 } from './bindings/x86_64/kvm-cpuid2.js';
 import type { KvmFpu } from './bindings/x86_64/kvm-fpu.js';
 import { KvmLapicState } from './bindings/x86_64/kvm-lapic-state.js';
@@ -19,12 +21,17 @@ import { encodeKvmMsrs, type MsrEntry } from './bindings/x86_64/kvm-msrs.js';
 import { KvmRegs } from './bindings/x86_64/kvm-regs.js';
 import { KvmSregs } from './bindings/x86_64/kvm-sregs.js';
 import { Errno } from './errno.js';
+import type { KvmArchitecture } from './kvm-architecture.js';
 import { KvmError } from './kvm-error.js';
 import { KvmExitDecoder } from './kvm-exit-decoder.js';
 import { libc, type Libc } from './libc.js';
+import { NativeBuffer } from './native-buffer.js';
 import { drainKicks, kickHandleOfThisThread, type KvmKickHandle } from './vcpu-kick.js';
 
 const INTERRUPTED: VmExit = Object.freeze({ kind: 'interrupted' });
+
+/** Bytes of a register value KVM_GET_ONE_REG / KVM_SET_ONE_REG move (`KVM_REG_SIZE_U64`). */
+const ONE_REG_VALUE_SIZE = 8;
 
 /**
  * One KVM vCPU file descriptor and its mapped `kvm_run` area. Like rust-vmm's `VcpuFd`: one
@@ -36,6 +43,10 @@ export class KvmVcpu implements Vcpu {
   readonly #runAddress: bigint;
   readonly #runSize: number;
   readonly #decoder: KvmExitDecoder;
+  readonly #architecture: KvmArchitecture;
+  readonly #ownsFd: boolean;
+  /** Native home of the value KVM_GET_ONE_REG / KVM_SET_ONE_REG read and write. */
+  #oneRegValue: NativeBuffer | undefined;
   #closed = false;
 
   /** What another thread passes to {@link KvmVirt.kick} to interrupt this vCPU. */
@@ -43,20 +54,26 @@ export class KvmVcpu implements Vcpu {
 
   /**
    * Wraps vCPU `id` whose file descriptor is `fd` and whose `kvm_run` area is mapped at
-   * `runAddress` (`runSize` bytes), run by the calling thread. The vCPU owns both from now on.
+   * `runAddress` (`runSize` bytes), run by the calling thread, with the arch-specific steps of
+   * `architecture`. The vCPU owns the mapping from now on, and the fd too when `ownsFd` (false
+   * for an arm64 vCPU created up front, whose fd the VM's owner closes).
    */
   constructor(
-    /** vCPU index (its APIC id on x86). */
+    /** vCPU index (its APIC id on x86, its MPIDR_EL1 Aff0 on arm64 below 16 vCPUs). */
     readonly id: number,
     /** The vCPU file descriptor. */
     readonly fd: number,
     runAddress: bigint,
     runSize: number,
+    architecture: KvmArchitecture,
+    ownsFd: boolean,
   ) {
     this.#libc = libc();
     this.kickHandle = kickHandleOfThisThread(this.#libc, id);
     this.#runAddress = runAddress;
     this.#runSize = runSize;
+    this.#architecture = architecture;
+    this.#ownsFd = ownsFd;
     this.#decoder = new KvmExitDecoder(this.#libc.view(runAddress, runSize));
   }
 
@@ -78,15 +95,30 @@ export class KvmVcpu implements Vcpu {
     return this.#decoder.decode();
   }
 
-  /** Loads registers so the vCPU starts as `state` says (x86 long or real mode). */
+  /**
+   * Loads registers so the vCPU starts as `state` says: x86 long or real mode on an x86_64
+   * host, the arm64 Linux entry (`aarch64`) on an arm64 one. A mode of the other
+   * architecture throws a {@link VmmError}.
+   */
   setBootState(state: BootState): void {
-    if (state.mode === 'aarch64') {
-      throw new VmmError(
-        `vCPU ${this.id} is an x86_64 KVM vCPU and cannot start in aarch64 mode; ` +
-          'an aarch64 guest needs an aarch64 host',
-      );
-    }
-    applyX86BootState(this, state);
+    this.#architecture.applyBootState(this, state);
+  }
+
+  /**
+   * KVM_GET_ONE_REG: the 64-bit register `id` (a `KVM_REG_*` id such as
+   * `Arm64Register.PC`).
+   */
+  getOneReg(id: bigint): bigint {
+    const value = this.#oneRegBuffer('KVM_GET_ONE_REG');
+    this.#ioctl('KVM_GET_ONE_REG', KVM_GET_ONE_REG, encodeKvmOneReg(id, value.address), id);
+    return value.view.getBigUint64(0, true);
+  }
+
+  /** KVM_SET_ONE_REG: writes `value` to the 64-bit register `id`. */
+  setOneReg(id: bigint, value: bigint): void {
+    const native = this.#oneRegBuffer('KVM_SET_ONE_REG');
+    native.view.setBigUint64(0, BigInt.asUintN(64, value), true);
+    this.#ioctl('KVM_SET_ONE_REG', KVM_SET_ONE_REG, encodeKvmOneReg(id, native.address), id);
   }
 
   /** KVM_GET_REGS: the general-purpose registers, `rip` and `rflags`. */
@@ -151,41 +183,43 @@ export class KvmVcpu implements Vcpu {
   }
 
   /**
-   * The main registers in one line for error reports:
-   * `rip=… rsp=… rflags=… cr0=… cr3=… cr4=… efer=… cs=…`. Never throws: if they cannot be
-   * read, the line says why.
+   * The main registers in one line for error reports: on x86_64
+   * `rip=… rsp=… rflags=… cr0=… cr3=… cr4=… efer=… cs=…`, on arm64
+   * `pc=… sp=… pstate=… sp_el1=…`. Never throws: if they cannot be read, the line says why.
    */
   describeRegisters(): string {
     try {
-      const regs = this.getRegs();
-      const sregs = this.getSregs();
-      return [
-        `rip=${hex(regs.get('rip'))}`,
-        `rsp=${hex(regs.get('rsp'))}`,
-        `rflags=${hex(regs.get('rflags'))}`,
-        `cr0=${hex(sregs.get('cr0'))}`,
-        `cr3=${hex(sregs.get('cr3'))}`,
-        `cr4=${hex(sregs.get('cr4'))}`,
-        `efer=${hex(sregs.get('efer'))}`,
-        `cs=${hex(sregs.getSegment('cs').selector)}`,
-      ].join(' ');
+      return this.#architecture.describeRegisters(this);
     } catch (error) {
       return `registers unavailable: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 
-  /** Unmaps the `kvm_run` area and closes the vCPU fd. Safe to call twice. */
+  /**
+   * Unmaps the `kvm_run` area and closes the vCPU fd (unless the VM's owner holds it: arm64).
+   * Safe to call twice.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#libc.munmap(this.#runAddress, this.#runSize);
-    this.#libc.close(this.fd);
+    this.#oneRegValue?.free();
+    if (this.#ownsFd) this.#libc.close(this.fd);
   }
 
-  #ioctl(name: string, request: number, arg: Uint8Array): number {
+  #oneRegBuffer(name: string): NativeBuffer {
+    if (this.#closed) this.#throwClosed(name);
+    this.#oneRegValue ??= new NativeBuffer(this.#libc, ONE_REG_VALUE_SIZE);
+    return this.#oneRegValue;
+  }
+
+  #ioctl(name: string, request: number, arg: Uint8Array, register?: bigint): number {
     if (this.#closed) this.#throwClosed(name);
     const result = this.#libc.ioctlBuffer(this.fd, request, arg);
-    if (result < 0) throw new KvmError(name, this.#libc.errno(), `vCPU ${this.id}`);
+    if (result < 0) {
+      const what = register === undefined ? '' : `, register ${hex(register)}`;
+      throw new KvmError(name, this.#libc.errno(), `vCPU ${this.id}${what}`);
+    }
     return result;
   }
 

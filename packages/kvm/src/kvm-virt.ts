@@ -1,16 +1,17 @@
 import {
   VmmError,
   hex,
-  hostArch,
-  x86_64Layout,
+  type Arch,
   type HostMemory,
   type MemorySlot,
   type Virt,
   type VirtHandle,
   type VirtOptions,
 } from '@vmm/core';
-import { setUpX86Vcpu } from './arch/x86_64/vcpu-setup.js';
+import { KVM_ARM_PREFERRED_TARGET } from './bindings/aarch64/ioctl-numbers.js';
+import { KvmVcpuInit } from './bindings/aarch64/kvm-vcpu-init.js';
 import {
+  KVM_CREATE_DEVICE,
   KVM_CREATE_IRQCHIP,
   KVM_CREATE_PIT2,
   KVM_CREATE_VCPU,
@@ -18,15 +19,17 @@ import {
   KVM_SET_TSS_ADDR,
   KVM_SET_USER_MEMORY_REGION,
 } from './bindings/ioctl-numbers.js';
-import { KvmCap } from './bindings/kvm-capabilities.js';
+import { createdDeviceFd, encodeKvmCreateDevice } from './bindings/kvm-create-device.js';
 import { encodeUserspaceMemoryRegion } from './bindings/kvm-userspace-memory-region.js';
-import { KVM_PIT_SPEAKER_DUMMY, encodeKvmPitConfig } from './bindings/x86_64/kvm-pit-config.js';
+import { encodeKvmPitConfig } from './bindings/x86_64/kvm-pit-config.js';
 import { Errno } from './errno.js';
+import { hostKvmArchitecture } from './host-kvm-architecture.js';
+import type { KvmArchitecture } from './kvm-architecture.js';
+import { KvmDevice } from './kvm-device.js';
 import { KvmError } from './kvm-error.js';
-import { parseKvmHandle, type KvmHandle } from './kvm-handle.js';
+import { formatVcpuFds, parseKvmHandle, upFrontVcpuFds, type KvmHandle } from './kvm-handle.js';
 import { KvmInterruptController } from './kvm-interrupt-controller.js';
-import { KvmSystem, KVM_DEVICE_PATH } from './kvm-system.js';
-import { KvmUnavailableError } from './kvm-unavailable-error.js';
+import { KvmSystem } from './kvm-system.js';
 import { KvmVcpu } from './kvm-vcpu.js';
 import { enableKicks, kickVcpuThread } from './vcpu-kick.js';
 import {
@@ -43,16 +46,6 @@ import {
   type Libc,
 } from './libc.js';
 
-/** Capabilities an x86_64 VM needs from KVM. */
-const REQUIRED_X86_CAPS = {
-  IRQCHIP: KvmCap.IRQCHIP,
-  USER_MEMORY: KvmCap.USER_MEMORY,
-  SET_TSS_ADDR: KvmCap.SET_TSS_ADDR,
-  SET_IDENTITY_MAP_ADDR: KvmCap.SET_IDENTITY_MAP_ADDR,
-  EXT_CPUID: KvmCap.EXT_CPUID,
-  PIT2: KvmCap.PIT2,
-};
-
 /** One mapping made by {@link KvmVirt.allocateMemory}. */
 interface Allocation {
   readonly address: bigint;
@@ -62,17 +55,22 @@ interface Allocation {
 /**
  * A KVM VM file descriptor, implementing {@link Virt}. Like rust-vmm's `VmFd`: one method per
  * ioctl. The creating thread owns the VM ({@link KvmVirt.create}); vCPU worker threads of the
- * same process {@link KvmVirt.attach} to it with its {@link KvmVirt.handle}.
+ * same process {@link KvmVirt.attach} to it with its {@link KvmVirt.handle}. What differs
+ * between x86_64 and arm64 hosts is left to the host's {@link KvmArchitecture}.
  */
 export class KvmVirt implements Virt {
   /** The guest architecture (the host's: KVM runs guests of its own architecture). */
-  readonly arch = 'x86_64' as const;
+  readonly arch: Arch;
   /** The interrupt controller (KVM_IRQ_LINE), usable from any thread. */
   readonly interrupts: KvmInterruptController;
   readonly #libc: Libc;
   readonly #owner: boolean;
+  readonly #architecture: KvmArchitecture;
   readonly #allocations: Allocation[] = [];
   readonly #vcpus = new Set<KvmVcpu>();
+  readonly #devices: KvmDevice[] = [];
+  /** vCPU fds made up front by the owner, by vCPU id (arm64); empty on x86. */
+  readonly #upFrontVcpuFds: number[];
   #closed = false;
 
   private constructor(
@@ -82,28 +80,28 @@ export class KvmVirt implements Virt {
     readonly vmFd: number,
     /** The number of vCPUs the VM was created for. */
     readonly vcpuCount: number,
+    architecture: KvmArchitecture,
     owner: boolean,
+    upFrontVcpuFds: readonly number[],
   ) {
     this.#libc = libc();
     this.#owner = owner;
-    this.interrupts = new KvmInterruptController(vmFd);
+    this.#architecture = architecture;
+    this.arch = architecture.arch;
+    this.#upFrontVcpuFds = [...upFrontVcpuFds];
+    this.interrupts = new KvmInterruptController(vmFd, architecture.irqLine);
   }
 
   /**
-   * Opens `/dev/kvm`, checks the capabilities an x86_64 VM needs and creates the VM
-   * (KVM_CREATE_VM), placing the real-mode helper pages at their layout addresses
-   * (KVM_SET_IDENTITY_MAP_ADDR, KVM_SET_TSS_ADDR). Throws {@link KvmUnavailableError} on a
-   * host that cannot run it.
+   * Opens `/dev/kvm`, checks the capabilities a VM of this host's architecture needs, creates
+   * the VM (KVM_CREATE_VM, default machine type and IPA size) and sets it up: on x86_64 the
+   * real-mode helper pages go to their layout addresses (KVM_SET_IDENTITY_MAP_ADDR,
+   * KVM_SET_TSS_ADDR); on arm64 every vCPU is created and initialised now
+   * (KVM_ARM_PREFERRED_TARGET, then KVM_CREATE_VCPU and KVM_ARM_VCPU_INIT per vCPU; see
+   * {@link createVcpu}). Throws {@link KvmUnavailableError} on a host that cannot run it.
    */
   static create(options: VirtOptions): KvmVirt {
-    const arch = hostArch();
-    if (arch !== 'x86_64') {
-      throw new KvmUnavailableError(
-        KVM_DEVICE_PATH,
-        `vmm's KVM backend drives x86_64 hosts, and this host is ${process.arch}`,
-        'run vmm on an x86_64 Linux host',
-      );
-    }
+    const architecture = hostKvmArchitecture();
     const { vcpus } = options;
     if (!Number.isSafeInteger(vcpus) || vcpus < 1) {
       throw new VmmError(`a VM needs a whole number of vCPUs, at least 1 (got ${vcpus})`);
@@ -111,19 +109,18 @@ export class KvmVirt implements Virt {
     const system = KvmSystem.open();
     let virt: KvmVirt;
     try {
-      system.requireCapabilities(REQUIRED_X86_CAPS);
+      system.requireCapabilities(architecture.requiredCapabilities);
       const max = system.maxVcpus();
       if (vcpus > max) {
         throw new VmmError(`this KVM runs at most ${max} vCPUs per VM (asked for ${vcpus})`);
       }
-      virt = new KvmVirt(system, system.createVm(), vcpus, true);
+      virt = new KvmVirt(system, system.createVm(), vcpus, architecture, true, []);
     } catch (error) {
       system.close();
       throw error;
     }
     try {
-      virt.setIdentityMapAddress(x86_64Layout.KVM_IDENTITY_MAP_START);
-      virt.setTssAddress(x86_64Layout.KVM_TSS_START);
+      architecture.setUpVm(virt);
     } catch (error) {
       virt.close();
       throw error;
@@ -136,13 +133,26 @@ export class KvmVirt implements Virt {
    * process. Creates nothing; {@link close} then releases only what this thread made.
    */
   static attach(handle: VirtHandle): KvmVirt {
-    const { kvmFd, vmFd, vcpus } = parseKvmHandle(handle);
-    return new KvmVirt(KvmSystem.fromFd(kvmFd), vmFd, vcpus, false);
+    const parsed = parseKvmHandle(handle);
+    const { kvmFd, vmFd, vcpus } = parsed;
+    const architecture = hostKvmArchitecture();
+    const system = KvmSystem.fromFd(kvmFd);
+    return new KvmVirt(system, vmFd, vcpus, architecture, false, upFrontVcpuFds(parsed));
   }
 
-  /** The file descriptors and vCPU count a worker thread passes to {@link attach}. */
+  /**
+   * The file descriptors and vCPU count a worker thread passes to {@link attach}, plus, on
+   * arm64, the fds of the vCPUs created up front (`vcpuFds`).
+   */
   get handle(): KvmHandle {
-    return { backend: 'kvm', kvmFd: this.system.fd, vmFd: this.vmFd, vcpus: this.vcpuCount };
+    const handle = {
+      backend: 'kvm',
+      kvmFd: this.system.fd,
+      vmFd: this.vmFd,
+      vcpus: this.vcpuCount,
+    } as const;
+    if (this.#upFrontVcpuFds.length === 0) return handle;
+    return { ...handle, vcpuFds: formatVcpuFds(this.#upFrontVcpuFds) };
   }
 
   /** KVM_SET_IDENTITY_MAP_ADDR (x86): where the one-page identity map for real mode lives. */
@@ -158,13 +168,51 @@ export class KvmVirt implements Virt {
   }
 
   /**
-   * KVM_CREATE_IRQCHIP then KVM_CREATE_PIT2 (with a dummy PC speaker): the in-kernel PIC
-   * pair, IOAPIC, local APICs and i8254 timer. Call once, before creating vCPUs.
+   * Creates the in-kernel interrupt controller. Call once, on the creating thread, before
+   * creating vCPUs (x86_64) or at least before any vCPU runs (arm64).
+   *
+   * x86_64: KVM_CREATE_IRQCHIP then KVM_CREATE_PIT2 (with a dummy PC speaker): the in-kernel
+   * PIC pair, IOAPIC, local APICs and i8254 timer.
+   *
+   * arm64: a vGICv3 (KVM_CREATE_DEVICE) with its distributor at `aarch64Layout.GIC_DISTRIBUTOR`,
+   * its redistributors (one 128 KiB pair per vCPU) from `aarch64Layout.GIC_REDISTRIBUTOR`,
+   * 256 interrupts (SPIs 0-223), then KVM_DEV_ARM_VGIC_CTRL_INIT. That last step must follow
+   * the creation of every vCPU, which is why arm64 VMs create their vCPUs in {@link create}.
    */
   createIrqChip(): void {
+    this.#architecture.createIrqChip(this);
+  }
+
+  /** KVM_CREATE_IRQCHIP (x86): the in-kernel PIC pair, IOAPIC and local APICs. */
+  createKernelIrqchip(): void {
     this.#ioctlValue('KVM_CREATE_IRQCHIP', KVM_CREATE_IRQCHIP, 0);
-    const config = encodeKvmPitConfig(KVM_PIT_SPEAKER_DUMMY);
-    this.#ioctlBuffer('KVM_CREATE_PIT2', KVM_CREATE_PIT2, config);
+  }
+
+  /** KVM_CREATE_PIT2 (x86): the in-kernel i8254 timer, with `flags` (`KVM_PIT_SPEAKER_DUMMY`). */
+  createPit2(flags: number): void {
+    this.#ioctlBuffer('KVM_CREATE_PIT2', KVM_CREATE_PIT2, encodeKvmPitConfig(flags));
+  }
+
+  /**
+   * KVM_CREATE_DEVICE: creates an in-kernel device of `type` (`KVM_DEV_TYPE_*`), closed with
+   * the VM by its owner. `description` names it in error messages.
+   */
+  createDevice(type: number, description: string): KvmDevice {
+    const arg = encodeKvmCreateDevice(type);
+    this.#ioctlBuffer('KVM_CREATE_DEVICE', KVM_CREATE_DEVICE, arg, description);
+    const device = new KvmDevice(createdDeviceFd(arg), type);
+    this.#devices.push(device);
+    return device;
+  }
+
+  /**
+   * KVM_ARM_PREFERRED_TARGET (arm64): the `kvm_vcpu_init` target that suits this host's CPUs,
+   * with no features set.
+   */
+  preferredTarget(): KvmVcpuInit {
+    const init = new KvmVcpuInit();
+    this.#ioctlBuffer('KVM_ARM_PREFERRED_TARGET', KVM_ARM_PREFERRED_TARGET, init.bytes);
+    return init;
   }
 
   /**
@@ -225,27 +273,52 @@ export class KvmVirt implements Virt {
   }
 
   /**
-   * KVM_CREATE_VCPU, then maps its `kvm_run` area and sets it up: kicks (KVM_SET_SIGNAL_MASK),
-   * CPUID (with its APIC id) and, if the irqchip exists, its local APIC's LINT pins. Call on
-   * the thread that runs it.
+   * KVM_CREATE_VCPU on the owner's thread, ahead of the thread that will run the vCPU (arm64,
+   * from {@link create}): the fd is kept, listed in the {@link handle}, adopted by
+   * {@link createVcpu}`(id)` on whichever thread calls it, and closed by the owner's
+   * {@link close}. Returns the fd.
+   */
+  createVcpuUpFront(id: number): number {
+    this.#checkVcpuId(id);
+    if (!this.#owner) {
+      throw new VmmError(`vCPU ${id} can be created up front only by the thread that owns the VM`);
+    }
+    const fd = this.#ioctlValue('KVM_CREATE_VCPU', KVM_CREATE_VCPU, id, `vCPU ${id}`);
+    this.#upFrontVcpuFds[id] = fd;
+    return fd;
+  }
+
+  /**
+   * Makes vCPU `id` usable on the calling thread, which is the thread that must run it: maps
+   * its `kvm_run` area, prepares kicks (KVM_SET_SIGNAL_MASK) and finishes its set-up.
+   *
+   * x86_64: the vCPU is created here (KVM_CREATE_VCPU), then gets its CPUID (with its APIC id)
+   * and, if the irqchip exists, its local APIC's LINT pins.
+   *
+   * arm64: the vCPU was created and initialised (KVM_ARM_VCPU_INIT: PSCI 0.2; every vCPU but 0
+   * powered off until the guest's PSCI CPU_ON) by {@link create}; this adopts its fd. Adopting
+   * the same id twice on one thread fails with EEXIST, like creating it twice on x86_64.
    */
   createVcpu(id: number): KvmVcpu {
-    if (!Number.isSafeInteger(id) || id < 0 || id >= this.vcpuCount) {
-      throw new VmmError(`vCPU id ${id} is outside this VM's 0..${this.vcpuCount - 1}`);
-    }
+    this.#checkVcpuId(id);
     const c = this.#libc;
-    const fd = this.#ioctlValue('KVM_CREATE_VCPU', KVM_CREATE_VCPU, id, `vCPU ${id}`);
+    const upFront = this.#upFrontVcpuFds[id];
+    if (upFront !== undefined && [...this.#vcpus].some((vcpu) => vcpu.id === id)) {
+      throw new KvmError('KVM_CREATE_VCPU', Errno.EEXIST, `vCPU ${id}`);
+    }
+    const fd = upFront ?? this.#ioctlValue('KVM_CREATE_VCPU', KVM_CREATE_VCPU, id, `vCPU ${id}`);
+    const ownsFd = upFront === undefined;
     const runSize = this.system.vcpuMmapSize();
     const runAddress = c.mmap(null, runSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (runAddress === MAP_FAILED) {
       const errno = c.errno();
-      c.close(fd);
+      if (ownsFd) c.close(fd);
       throw new KvmError('mmap', errno, `kvm_run area of vCPU ${id}`);
     }
-    const vcpu = new KvmVcpu(id, fd, runAddress, runSize);
+    const vcpu = new KvmVcpu(id, fd, runAddress, runSize, this.#architecture, ownsFd);
     try {
       enableKicks(c, fd, id);
-      setUpX86Vcpu(vcpu, this.system.supportedCpuid());
+      this.#architecture.setUpVcpu(vcpu, this);
     } catch (error) {
       vcpu.close();
       throw error;
@@ -264,9 +337,10 @@ export class KvmVirt implements Virt {
 
   /**
    * Closes the vCPUs this thread created. The owner (the {@link create} side) also closes the
-   * VM and `/dev/kvm` descriptors and frees guest RAM: the pages are dropped and the address
-   * range is left holding fresh zero pages, so a view kept past `close` reads zeros instead of
-   * crashing the process. Safe to call twice.
+   * in-kernel devices, the vCPU fds made up front, the VM and `/dev/kvm` descriptors, and
+   * frees guest RAM: the pages are dropped and the address range is left holding fresh zero
+   * pages, so a view kept past `close` reads zeros instead of crashing the process. Safe to
+   * call twice.
    */
   close(): void {
     if (this.#closed) return;
@@ -274,6 +348,8 @@ export class KvmVirt implements Virt {
     for (const vcpu of this.#vcpus) vcpu.close();
     this.#vcpus.clear();
     if (!this.#owner) return;
+    for (const device of this.#devices.splice(0)) device.close();
+    for (const fd of this.#upFrontVcpuFds.splice(0)) this.#libc.close(fd);
     this.#libc.close(this.vmFd);
     this.system.close();
     for (const { address, size } of this.#allocations.splice(0)) this.#release(address, size);
@@ -299,6 +375,12 @@ export class KvmVirt implements Virt {
     const result = this.#libc.ioctlBuffer(this.vmFd, request, arg);
     if (result < 0) throw new KvmError(name, this.#libc.errno(), context);
     return result;
+  }
+
+  #checkVcpuId(id: number): void {
+    if (!Number.isSafeInteger(id) || id < 0 || id >= this.vcpuCount) {
+      throw new VmmError(`vCPU id ${id} is outside this VM's 0..${this.vcpuCount - 1}`);
+    }
   }
 
   #checkOpen(name: string): void {

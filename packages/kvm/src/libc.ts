@@ -61,6 +61,13 @@ export interface Libc {
   ): bigint;
   /** `munmap(2)`: 0, or -1. */
   munmap(address: bigint, length: number): number;
+  /**
+   * `calloc(3)`: the address of `count * size` zeroed bytes of native memory (for values the
+   * kernel reaches through a pointer inside an ioctl's struct), or 0n.
+   */
+  calloc(count: number, size: number): bigint;
+  /** `free(3)`: releases memory {@link Libc.calloc} returned. */
+  free(address: bigint): void;
   /** `gettid(2)`: the kernel id of the calling thread. */
   gettid(): number;
   /** `tgkill(2)`: sends signal `sig` to thread `tid` of process `tgid`; 0, or -1. */
@@ -103,6 +110,8 @@ function bind(koffi: Koffi): Libc {
       'void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)',
     ),
     munmap: lib.func('int munmap(void *addr, size_t length)'),
+    calloc: lib.func('void *calloc(size_t count, size_t size)'),
+    free: lib.func('void free(void *ptr)'),
     gettid: lib.func('int gettid(void)'),
     tgkill: lib.func('int tgkill(int tgid, int tid, int sig)'),
     signal: lib.func('void *signal(int sig, void *handler)'),

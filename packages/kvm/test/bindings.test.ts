@@ -58,6 +58,11 @@ const LINUX_IOCTL_NUMBERS: Record<string, number> = {
   KVM_GET_LAPIC: 0x8400ae8e,
   KVM_SET_LAPIC: 0x4400ae8f,
   KVM_SET_CPUID2: 0x4008ae90,
+  KVM_GET_ONE_REG: 0x4010aeab,
+  KVM_SET_ONE_REG: 0x4010aeac,
+  KVM_CREATE_DEVICE: 0xc00caee0,
+  KVM_SET_DEVICE_ATTR: 0x4018aee1,
+  KVM_HAS_DEVICE_ATTR: 0x4018aee3,
 };
 
 describe('ioctl numbers', () => {

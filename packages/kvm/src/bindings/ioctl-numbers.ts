@@ -4,7 +4,10 @@
  * literal values of the Linux headers in `test/bindings.test.ts`.
  */
 import { _IO, _IOR, _IOW, _IOWR } from './ioctl-encoding.js';
+import { KVM_CREATE_DEVICE_LAYOUT } from './kvm-create-device.js';
+import { KVM_DEVICE_ATTR_LAYOUT } from './kvm-device-attr.js';
 import { KVM_IRQ_LEVEL_LAYOUT } from './kvm-irq-level.js';
+import { KVM_ONE_REG_LAYOUT } from './kvm-one-reg.js';
 import { KVM_SIGNAL_MASK_LAYOUT } from './kvm-signal-mask.js';
 import { KVM_USERSPACE_MEMORY_REGION_LAYOUT } from './kvm-userspace-memory-region.js';
 import { KVM_CPUID2_LAYOUT } from './x86_64/kvm-cpuid2.js';
@@ -70,3 +73,14 @@ export const KVM_GET_LAPIC = _IOR(KVMIO, 0x8e, KVM_LAPIC_STATE_LAYOUT.size);
 export const KVM_SET_LAPIC = _IOW(KVMIO, 0x8f, KVM_LAPIC_STATE_LAYOUT.size);
 /** vCPU ioctl (x86): sets the CPUID leaves the guest sees (`struct kvm_cpuid2`). */
 export const KVM_SET_CPUID2 = _IOW(KVMIO, 0x90, KVM_CPUID2_LAYOUT.size);
+/** vCPU ioctl: reads one register named by id (`struct kvm_one_reg`). */
+export const KVM_GET_ONE_REG = _IOW(KVMIO, 0xab, KVM_ONE_REG_LAYOUT.size);
+/** vCPU ioctl: writes one register named by id (`struct kvm_one_reg`). */
+export const KVM_SET_ONE_REG = _IOW(KVMIO, 0xac, KVM_ONE_REG_LAYOUT.size);
+
+/** VM ioctl: creates an in-kernel device and returns its fd in the struct (`struct kvm_create_device`). */
+export const KVM_CREATE_DEVICE = _IOWR(KVMIO, 0xe0, KVM_CREATE_DEVICE_LAYOUT.size);
+/** Device ioctl: sets a device attribute (`struct kvm_device_attr`). */
+export const KVM_SET_DEVICE_ATTR = _IOW(KVMIO, 0xe1, KVM_DEVICE_ATTR_LAYOUT.size);
+/** Device ioctl: whether the device has an attribute: 0 if so, else ENXIO (`struct kvm_device_attr`). */
+export const KVM_HAS_DEVICE_ATTR = _IOW(KVMIO, 0xe3, KVM_DEVICE_ATTR_LAYOUT.size);

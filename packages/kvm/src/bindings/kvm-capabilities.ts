@@ -1,6 +1,6 @@
 /** Capabilities (`KVM_CAP_*`) for KVM_CHECK_EXTENSION, from `include/uapi/linux/kvm.h`. */
 export const KvmCap = {
-  /** The in-kernel irqchip (KVM_CREATE_IRQCHIP, KVM_IRQ_LINE). */
+  /** The in-kernel irqchip (x86: KVM_CREATE_IRQCHIP; arm64: a vGIC can be created; KVM_IRQ_LINE). */
   IRQCHIP: 0,
   /** KVM_SET_USER_MEMORY_REGION. */
   USER_MEMORY: 3,
@@ -16,4 +16,10 @@ export const KvmCap = {
   SET_IDENTITY_MAP_ADDR: 37,
   /** Maximum number of vCPUs per VM. */
   MAX_VCPUS: 66,
+  /** KVM_GET_ONE_REG and KVM_SET_ONE_REG (arm64 reaches every register this way). */
+  ONE_REG: 70,
+  /** KVM_CREATE_DEVICE and the device attribute ioctls (arm64: the vGIC). */
+  DEVICE_CTRL: 89,
+  /** The in-kernel PSCI 0.2 vCPU feature (arm64: KVM_ARM_VCPU_PSCI_0_2). */
+  ARM_PSCI_0_2: 102,
 } as const;
