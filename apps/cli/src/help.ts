@@ -1,4 +1,4 @@
-import { DEFAULT_CMDLINE, DEFAULT_MEMORY, MAX_VCPUS } from '@vmm/machine';
+import { DEFAULT_MEMORY, MAX_VCPUS, defaultCmdline } from '@vmm/machine';
 import { EXIT_CODES } from './exit-codes.js';
 
 /** The `vmm --help` text. */
@@ -7,9 +7,11 @@ export const HELP = `Usage: vmm --kernel PATH [options]
 Boot a Linux kernel in a virtual machine, with its serial console on this terminal.
 
 Options:
-  --kernel PATH       kernel to boot (x86_64: bzImage / vmlinuz)            (required)
+  --kernel PATH       kernel to boot: x86_64 bzImage, arm64 Image (required)
   --initramfs PATH    initial RAM filesystem (cpio, optionally gzip'ed)
-  --cmdline TEXT      kernel command line            (default: "${DEFAULT_CMDLINE}")
+  --cmdline TEXT      kernel command line
+                      (default x86_64: "${defaultCmdline('x86_64')}",
+                               aarch64: "${defaultCmdline('aarch64')}")
   --memory SIZE       guest RAM, e.g. 256M, 2G                    (default: ${DEFAULT_MEMORY})
   --cpus N            number of vCPUs, 1-${MAX_VCPUS}                            (default: 1)
   --accel NAME        hypervisor: kvm (Linux)                          (default: kvm)

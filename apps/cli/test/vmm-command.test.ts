@@ -78,7 +78,7 @@ describe.skipIf(!hasKvm || !hasKernel)('the vmm command booting the Debian kerne
     if (isKvmPvm) {
       // kvm_pvm cannot emulate some instructions a stock kernel executes (cmpxchg16b, xrstor).
       expect(stderr).toMatch(
-        /^vmm: the hypervisor could not continue the guest on vCPU 0: emulation failure \(KVM internal error 1, data .*\) at rip=0x[0-9a-f]+ /,
+        /^vmm: the hypervisor could not continue the guest on vCPU 0: emulation failure \(internal error 1, data .*\) at rip=0x[0-9a-f]+ /,
       );
       expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
       expect(status).toBe(5);

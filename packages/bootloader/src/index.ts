@@ -12,4 +12,6 @@ export {
   EntryOutsideImageError,
 } from './errors.js';
 export { encodeCommandLine } from './command-line.js';
+export * from './acpi/index.js';
 export * from './x86_64/index.js';
+export * from './aarch64/index.js';

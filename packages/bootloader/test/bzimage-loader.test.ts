@@ -1,6 +1,7 @@
 import { x86_64Layout, type GuestMemory } from '@vmm/core';
 import { describe, expect, it } from 'vitest';
 import {
+  AcpiTableError,
   BzImageLoader,
   CommandLineTooLongError,
   e820Map,
@@ -101,7 +102,8 @@ describe('BzImageLoader', () => {
     expect(zp(memory, 0x206, 2)).toBe(0x020f);
     expect(zp(memory, 0x260)).toBe(FIXTURE_DEFAULTS.initSize);
     expect(memory.readU64(ZERO_PAGE + 0x258n)).toBe(FIXTURE_DEFAULTS.prefAddress);
-    expect(page.subarray(0, 0xc0).every((byte) => byte === 0)).toBe(true);
+    expect(page.subarray(0, 0x70).every((byte) => byte === 0)).toBe(true);
+    expect(page.subarray(0x78, 0xc0).every((byte) => byte === 0)).toBe(true);
     expect(page.subarray(0x26c, 0x2d0).every((byte) => byte === 0)).toBe(true);
     expect(page[0x1ef]).toBe(0);
   });
@@ -147,6 +149,30 @@ describe('BzImageLoader', () => {
     });
     expect(memory.readU64(ZERO_PAGE + 0x2d0n + 40n)).toBe(0x10_0000n);
     expect(memory.readU64(ZERO_PAGE + 0x2d0n + 48n)).toBe(BigInt(ramSize - MiB));
+  });
+
+  it('writes the ACPI tables and points acpi_rsdp_addr at the RSDP', () => {
+    const memory = lowGuestRam(ramSize, 0xaa);
+    new BzImageLoader({ kernel, cmdline: CMDLINE }).load({ memory, ramSize, vcpus: 4 });
+    const rsdp = memory.readU64(ZERO_PAGE + 0x70n);
+    expect(rsdp).toBe(0xe_0000n);
+    expect(new TextDecoder().decode(memory.read(rsdp, 8))).toBe('RSD PTR ');
+    const xsdt = memory.readU64(rsdp + 24n);
+    const madt = memory.readU64(xsdt + 36n + 8n);
+    expect(new TextDecoder().decode(memory.read(madt, 4))).toBe('APIC');
+    const localApics = [0, 1, 2, 3].map((i) => memory.readUint(madt + 44n + BigInt(i * 8), 1));
+    expect(localApics).toEqual([0, 0, 0, 0]);
+    expect(memory.readUint(madt + 44n + 24n + 3n, 1)).toBe(3);
+  });
+
+  it('rejects more vCPUs than the MADT can describe', () => {
+    const load = () =>
+      new BzImageLoader({ kernel, cmdline: '' }).load({
+        memory: lowGuestRam(ramSize),
+        ramSize,
+        vcpus: 300,
+      });
+    expect(load).toThrow(AcpiTableError);
   });
 
   it('writes the identity page tables and GDT for the long-mode entry', () => {

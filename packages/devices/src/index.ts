@@ -7,3 +7,7 @@ export { Uart8250Input, type Uart8250InputOptions } from './uart8250-input.js';
 export { I8042, type I8042Options } from './i8042.js';
 export { CmosRtc, type CmosRtcOptions } from './cmos-rtc.js';
 export { NullPioDevice } from './null-pio-device.js';
+export { AcpiSleepControl, type AcpiSleepControlOptions } from './acpi-sleep-control.js';
+export { Pl011SharedState } from './pl011-shared-state.js';
+export { Pl011, type Pl011Options } from './pl011.js';
+export { Pl011Input, type Pl011InputOptions } from './pl011-input.js';

@@ -1,6 +1,5 @@
-export { Machine } from './machine.js';
+export { Machine, defaultCmdline } from './machine.js';
 export {
-  DEFAULT_CMDLINE,
   DEFAULT_MEMORY,
   MAX_VCPUS,
   type MachineConfig,

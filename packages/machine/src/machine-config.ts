@@ -1,9 +1,6 @@
 import type { BootLoader } from '@vmm/bootloader';
 import type { ModuleExport } from './module-export.js';
 
-/** The command line a Linux guest gets when none is given: serial console, keyboard-controller reboot. */
-export const DEFAULT_CMDLINE = 'console=ttyS0 reboot=k panic=-1';
-
 /** The RAM a guest gets when none is given. */
 export const DEFAULT_MEMORY = '512M';
 
@@ -42,11 +39,15 @@ export interface MachineConfig {
   readonly memory?: string | number;
   /** Number of vCPUs, 1 to {@link MAX_VCPUS}. Default 1. */
   readonly cpus?: number;
-  /** The kernel: a path to a bzImage, or its bytes. */
+  /** The kernel: a path to a bzImage (x86_64) or an arm64 Image (aarch64), or its bytes. */
   readonly kernel?: string | Uint8Array;
   /** The initial RAM filesystem: a path, or its bytes. */
   readonly initramfs?: string | Uint8Array;
-  /** The kernel command line. Default {@link DEFAULT_CMDLINE}. */
+  /**
+   * The kernel command line. Default: the serial console and a reboot on panic
+   * (`defaultCmdline(arch)`: `console=ttyS0 reboot=k panic=-1` on x86_64,
+   * `console=ttyAMA0 panic=-1` on aarch64).
+   */
   readonly cmdline?: string;
   /** A boot loader to use instead of `kernel`/`initramfs`/`cmdline`. */
   readonly loader?: BootLoader;

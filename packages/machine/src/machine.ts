@@ -4,19 +4,21 @@ import { Worker } from 'node:worker_threads';
 import {
   GuestMemory,
   MmioBus,
-  interruptLine,
-  x86_64Layout,
+  type Arch,
   type BootState,
   type MmioDevice,
   type Virt,
   type VirtBackend,
   type VirtHandle,
 } from '@vmm/core';
-import { BzImageLoader, type BootLoader } from '@vmm/bootloader';
-import { Uart8250Input, Uart8250SharedState } from '@vmm/devices';
+import {
+  ARCH_PROFILES,
+  type ArchProfile,
+  type ConsoleInput,
+  type RamRange,
+} from './arch-profile.js';
 import { MachineConfigError, VcpuWorkerError } from './errors.js';
 import {
-  DEFAULT_CMDLINE,
   DEFAULT_MEMORY,
   MAX_VCPUS,
   type CustomMmioDeviceConfig,
@@ -33,12 +35,12 @@ import type { VmOutcome } from './vm-outcome.js';
  * The largest guest RAM slot: one host allocation, one view. Node cannot view more than 4 GiB
  * of native memory as one buffer, so larger RAM ranges are split into several slots.
  */
-const MAX_SLOT_SIZE = 2 ** 31;
+const MAX_SLOT_SIZE = 2 ** 32;
 
 /** Splits RAM ranges into slots of at most {@link MAX_SLOT_SIZE} bytes. */
-function memorySlots(ranges: readonly x86_64Layout.RamRange[]): x86_64Layout.RamRange[] {
+function memorySlots(ranges: readonly RamRange[]): RamRange[] {
   return ranges.flatMap((range) => {
-    const slots: x86_64Layout.RamRange[] = [];
+    const slots: RamRange[] = [];
     for (let offset = 0; offset < range.size; offset += MAX_SLOT_SIZE) {
       slots.push({
         guestAddress: range.guestAddress + BigInt(offset),
@@ -62,7 +64,8 @@ export class Machine {
   readonly #workers: Worker[] = [];
   readonly #kicks = new Map<number, VirtHandle>();
   readonly #consoleRing = SharedByteRing.create();
-  readonly #uartState = Uart8250SharedState.create();
+  readonly #profile: ArchProfile;
+  readonly #uartState: SharedArrayBuffer;
   #outcome: VmOutcome | undefined;
 
   /** The guest's serial console: readable guest output, writable guest input. */
@@ -83,12 +86,10 @@ export class Machine {
     config: MachineConfig,
   ) {
     this.#virt = virt;
+    this.#profile = ARCH_PROFILES[virt.arch];
+    this.#uartState = this.#profile.createUartState();
     this.memory = memory;
-    const input = new Uart8250Input({
-      state: this.#uartState,
-      irq: interruptLine(virt.interrupts, x86_64Layout.COM1_IRQ),
-    });
-    this.console = consoleStream(input);
+    this.console = consoleStream(this.#profile.consoleInput(this.#uartState, virt.interrupts));
     const pumped = this.#pumpConsole();
     const stopped = Array.from({ length: cpus }, (_, id) =>
       this.#startVcpu(config, id, id === 0 ? boot : undefined),
@@ -109,18 +110,17 @@ export class Machine {
       );
     }
     const ramSize = parseMemorySize(config.memory ?? DEFAULT_MEMORY);
-    const loader = config.loader ?? (await linuxLoader(config));
+    const linux = config.loader === undefined ? await readLinuxFiles(config) : undefined;
     const backend = await importExport<VirtBackend>(config.backend);
     const virt = backend.create({ vcpus: cpus });
     try {
-      if (virt.arch !== 'x86_64') {
-        throw new MachineConfigError(
-          `the ${virt.arch} platform is not supported by @vmm/machine yet`,
-        );
-      }
+      const profile = ARCH_PROFILES[virt.arch];
+      const loader =
+        config.loader ??
+        profile.linuxLoader(linux!.kernel, linux!.initrd, config.cmdline ?? profile.defaultCmdline);
       if (config.irqchip !== false) virt.createIrqChip();
       const memory = new GuestMemory(
-        memorySlots(x86_64Layout.ramRanges(ramSize)).map((range, slot) => {
+        memorySlots(profile.ramRanges(ramSize)).map((range, slot) => {
           const host = virt.allocateMemory(range.size);
           virt.setUserMemoryRegion({
             slot,
@@ -131,7 +131,7 @@ export class Machine {
           return { guestAddress: range.guestAddress, bytes: host.bytes };
         }),
       );
-      checkMmioDevices(config.mmioDevices ?? [], memory);
+      checkMmioDevices(config.mmioDevices ?? [], memory, profile.reservedRanges(cpus));
       const boot = loader.load({ memory, ramSize, vcpus: cpus });
       return new Machine(virt, memory, boot, cpus, config);
     } catch (error) {
@@ -170,8 +170,8 @@ export class Machine {
       vcpuId,
       boot,
       platform: {
-        arch: 'x86_64',
-        uartState: this.#uartState.buffer,
+        arch: this.#virt.arch,
+        uartState: this.#uartState,
         consoleRing: this.#consoleRing.buffer,
       },
       mmioDevices: config.mmioDevices ?? [],
@@ -209,11 +209,15 @@ export class Machine {
   }
 }
 
-/** Custom MMIO devices must sit outside RAM and off the interrupt controllers' registers. */
-function checkMmioDevices(devices: readonly CustomMmioDeviceConfig[], memory: GuestMemory): void {
+/** Custom MMIO devices must sit outside RAM and off the platform's own devices. */
+function checkMmioDevices(
+  devices: readonly CustomMmioDeviceConfig[],
+  memory: GuestMemory,
+  reserved: readonly { address: bigint; size: bigint; label: string }[],
+): void {
   const platform = new MmioBus();
-  platform.register(x86_64Layout.IOAPIC_START, 0x1000n, NO_DEVICE, 'the IOAPIC');
-  platform.register(x86_64Layout.APIC_START, 0x1000n, NO_DEVICE, 'the local APIC');
+  for (const range of reserved)
+    platform.register(range.address, range.size, NO_DEVICE, range.label);
   for (const region of memory.regions) {
     platform.register(region.guestAddress, BigInt(region.bytes.length), NO_DEVICE, 'guest RAM');
   }
@@ -230,14 +234,22 @@ function checkMmioDevices(devices: readonly CustomMmioDeviceConfig[], memory: Gu
 /** A placeholder occupying a range in {@link checkMmioDevices}; never called. */
 const NO_DEVICE: MmioDevice = { read: () => undefined, write: () => undefined };
 
-async function linuxLoader(config: MachineConfig): Promise<BootLoader> {
+/** Reads the kernel and initramfs, before any VM exists, so a bad path fails first. */
+async function readLinuxFiles(
+  config: MachineConfig,
+): Promise<{ kernel: Uint8Array; initrd: Uint8Array | undefined }> {
   if (config.kernel === undefined) {
-    throw new MachineConfigError('no kernel given: pass `kernel` (a bzImage) or a `loader`');
+    throw new MachineConfigError('no kernel given: pass `kernel` (a Linux kernel) or a `loader`');
   }
   const kernel = await readInput(config.kernel, 'kernel');
   const initrd =
     config.initramfs === undefined ? undefined : await readInput(config.initramfs, 'initramfs');
-  return new BzImageLoader({ kernel, initrd, cmdline: config.cmdline ?? DEFAULT_CMDLINE });
+  return { kernel, initrd };
+}
+
+/** The command line a Linux guest of `arch` gets when none is given. */
+export function defaultCmdline(arch: Arch): string {
+  return ARCH_PROFILES[arch].defaultCmdline;
 }
 
 async function readInput(input: string | Uint8Array, what: string): Promise<Uint8Array> {
@@ -257,7 +269,7 @@ async function readInput(input: string | Uint8Array, what: string): Promise<Uint
  * (so the guest sees no overrun); the rest is offered again shortly, and the write completes
  * only once every byte is in. Nothing typed is lost.
  */
-function consoleStream(input: Uart8250Input): Duplex {
+function consoleStream(input: ConsoleInput): Duplex {
   return new Duplex({
     read() {},
     write(chunk: Buffer, _encoding, callback) {

@@ -1,13 +1,13 @@
-import type { BootState, VirtHandle } from '@vmm/core';
+import type { Arch, BootState, VirtHandle } from '@vmm/core';
 import type { CustomMmioDeviceConfig } from './machine-config.js';
 import type { ModuleExport } from './module-export.js';
 import type { VmOutcome } from './vm-outcome.js';
 
-/** The x86 PC platform's shared state, as handed to every vCPU worker. */
-export interface X86PlatformSpec {
-  /** Discriminant. */
-  readonly arch: 'x86_64';
-  /** The COM1 UART's shared registers and receive FIFO. */
+/** The platform's shared state, as handed to every vCPU worker. */
+export interface PlatformSpec {
+  /** The guest architecture, which picks the devices. */
+  readonly arch: Arch;
+  /** The console UART's shared registers and receive FIFO. */
   readonly uartState: SharedArrayBuffer;
   /** The console output ring (a `SharedByteRing` buffer). */
   readonly consoleRing: SharedArrayBuffer;
@@ -24,7 +24,7 @@ export interface VcpuWorkerSpec {
   /** Initial state for the boot vCPU; absent for secondaries, which wait for the guest. */
   readonly boot: BootState | undefined;
   /** Shared device state. */
-  readonly platform: X86PlatformSpec;
+  readonly platform: PlatformSpec;
   /** The user's own MMIO devices, built in every worker. */
   readonly mmioDevices: readonly CustomMmioDeviceConfig[];
   /** Control words shared with the main thread (see `VcpuControl`). */

@@ -1,13 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MmioDevice, VirtBackend } from '@vmm/core';
-import { Uart8250SharedState } from '@vmm/devices';
+import { ARCH_PROFILES } from './arch-profile.js';
 import { importExport } from './module-export.js';
 import { SharedByteRing } from './shared-byte-ring.js';
 import { VcpuControl } from './vcpu-control.js';
 import { runVcpu } from './vcpu-loop.js';
 import type { VcpuWorkerMessage, VcpuWorkerSpec } from './vcpu-worker-spec.js';
 import type { VmOutcome } from './vm-outcome.js';
-import { buildX86Platform } from './x86-platform.js';
 
 /**
  * Entry point of a vCPU worker thread: attaches to the VM, creates its vCPU, builds the
@@ -21,13 +20,13 @@ async function main(spec: VcpuWorkerSpec): Promise<VmOutcome> {
   if (spec.boot !== undefined) vcpu.setBootState(spec.boot);
   const control = new VcpuControl(spec.control);
   const console = new SharedByteRing(spec.platform.consoleRing);
-  let reset = false;
-  const platform = buildX86Platform({
-    uartState: new Uart8250SharedState(spec.platform.uartState),
+  let ended: VmOutcome | undefined;
+  const platform = ARCH_PROFILES[spec.platform.arch].buildPlatform({
+    uartState: spec.platform.uartState,
     consoleSink: (bytes) => console.write(bytes),
     interrupts: virt.interrupts,
-    onReset: () => {
-      reset = true;
+    endVm: (outcome) => {
+      ended ??= outcome;
     },
   });
   for (const device of spec.mmioDevices) {
@@ -40,11 +39,14 @@ async function main(spec: VcpuWorkerSpec): Promise<VmOutcome> {
     );
   }
   post({ type: 'started', vcpuId: spec.vcpuId, kick: vcpu.kickHandle });
-  return runVcpu(vcpu, {
-    ...platform,
-    pendingOutcome: () =>
-      reset ? { kind: 'reboot' } : control.stopRequested ? { kind: 'stopped' } : undefined,
-  });
+  try {
+    return runVcpu(vcpu, {
+      ...platform,
+      pendingOutcome: () => ended ?? (control.stopRequested ? { kind: 'stopped' } : undefined),
+    });
+  } finally {
+    virt.close();
+  }
 }
 
 function post(message: VcpuWorkerMessage): void {

@@ -60,7 +60,7 @@ export function describeOutcome(outcome: VmOutcome): string {
     case 'internal-error':
       return (
         `the hypervisor could not continue the guest on vCPU ${outcome.vcpu}: ` +
-        `${outcome.description} (KVM internal error ${outcome.suberror}` +
+        `${outcome.description} (internal error ${outcome.suberror}` +
         `${outcome.data.length > 0 ? `, data ${outcome.data.map((word) => hex(word)).join(' ')}` : ''}` +
         `) at ${outcome.registers}`
       );

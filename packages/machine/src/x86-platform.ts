@@ -1,43 +1,46 @@
 import { interruptLine, MmioBus, PioBus, x86_64Layout, type InterruptController } from '@vmm/core';
-import { CmosRtc, I8042, Uart8250, Uart8250SharedState } from '@vmm/devices';
-import type { ConsoleSink } from '@vmm/devices';
+import {
+  AcpiSleepControl,
+  CmosRtc,
+  I8042,
+  Uart8250,
+  Uart8250SharedState,
+  type ConsoleSink,
+} from '@vmm/devices';
+import type { Platform } from './platform.js';
+import type { VmOutcome } from './vm-outcome.js';
 
 /** What the x86 PC platform's devices are wired to on one vCPU thread. */
 export interface X86PlatformWiring {
   /** The shared COM1 state (registers and receive FIFO). */
-  readonly uartState: Uart8250SharedState;
+  readonly uartState: SharedArrayBuffer;
   /** Where COM1's transmitted bytes go. */
   readonly consoleSink: ConsoleSink;
   /** The interrupt controller, as reachable from this thread. */
   readonly interrupts: InterruptController;
-  /** Called when the guest resets the machine through the i8042. */
-  readonly onReset: () => void;
-}
-
-/** The buses of an x86 PC as one vCPU thread sees them. */
-export interface X86Platform {
-  /** Port I/O: COM1, the i8042 and the CMOS RTC. */
-  readonly pio: PioBus;
-  /** Memory-mapped devices (none yet on x86). */
-  readonly mmio: MmioBus;
+  /** Ends the VM with `outcome` (the i8042 reset line: a reboot; ACPI S5: a power-off). */
+  readonly endVm: (outcome: VmOutcome) => void;
 }
 
 /**
- * Builds the legacy PC devices a Linux guest expects on its ports: COM1 (16550A) at 0x3f8 on
- * IRQ 4, the i8042 at 0x60/0x64 (its reset line ends the VM as a reboot) and the CMOS RTC at
- * 0x70. The PIC, IOAPIC and PIT live in the kernel's irqchip, not here.
+ * Builds the PC devices a Linux guest expects on its ports: COM1 (16550A) at 0x3f8 on IRQ 4,
+ * the i8042 at 0x60/0x64 (its reset line ends the VM as a reboot), the CMOS RTC at 0x70 and
+ * the hardware-reduced ACPI sleep registers at 0x600 (S5 ends the VM as a power-off). The PIC,
+ * IOAPIC and PIT live in the kernel's irqchip, not here.
  */
-export function buildX86Platform(wiring: X86PlatformWiring): X86Platform {
+export function buildX86Platform(wiring: X86PlatformWiring): Platform {
   const pio = new PioBus();
   const uart = new Uart8250({
-    state: wiring.uartState,
+    state: new Uart8250SharedState(wiring.uartState),
     sink: wiring.consoleSink,
     irq: interruptLine(wiring.interrupts, x86_64Layout.COM1_IRQ),
   });
   pio.register(x86_64Layout.COM1_PORT, uart.portCount, uart, 'COM1 (16550A)');
-  const i8042 = new I8042({ onReset: wiring.onReset });
+  const i8042 = new I8042({ onReset: () => wiring.endVm({ kind: 'reboot' }) });
   pio.register(x86_64Layout.I8042_DATA_PORT, i8042.portCount, i8042, 'i8042');
   const rtc = new CmosRtc();
   pio.register(x86_64Layout.CMOS_PORT, rtc.portCount, rtc, 'CMOS RTC');
+  const sleep = new AcpiSleepControl({ onPowerOff: () => wiring.endVm({ kind: 'power-off' }) });
+  pio.register(x86_64Layout.ACPI_SLEEP_CONTROL_PORT, sleep.portCount, sleep, 'ACPI sleep control');
   return { pio, mmio: new MmioBus() };
 }

@@ -46,6 +46,18 @@ describe.skipIf(!hasKvm)('Machine on KVM with hand-assembled guests', () => {
     expect(outcome).toEqual({ kind: 'reboot' });
   });
 
+  it('powers off when the guest enters ACPI S5 through the sleep control register', async () => {
+    const { outcome } = await boot(
+      [
+        ...[0xba, 0x00, 0x06], //       mov dx, 0x600  (SLEEP_CONTROL_REG)
+        ...[0xb0, 0x34, 0xee], //       mov al, SLP_EN | 5 << 2; out dx, al
+        ...[0xeb, 0xfe], //             jmp $          (Linux would poll SLEEP_STATUS_REG)
+      ],
+      { irqchip: true },
+    );
+    expect(outcome).toEqual({ kind: 'power-off' });
+  });
+
   it('round-trips port I/O through the bus and makes guest memory writes visible to the host', async () => {
     const { outcome, output, vm } = await boot([
       ...[0xba, 0xff, 0x03], //        mov dx, 0x3ff       (UART scratch register)
@@ -158,14 +170,14 @@ describe.skipIf(!hasKvm)('Machine on KVM with hand-assembled guests', () => {
         ...[0xc7, 0x03, 0x0d, 0xf0, 0xfe, 0xca], //       mov dword [rbx], 0xcafef00d
         0xf4, //                                          hlt
       ],
-      { mode: 'long', memory: '5G' },
+      { mode: 'long', memory: '9G' },
     );
     expect(outcome.kind).toBe('halted');
-    expect(vm.memory.size).toBe(5 * 2 ** 30);
+    expect(vm.memory.size).toBe(9 * 2 ** 30);
     expect(vm.memory.regions.map((region) => region.guestAddress)).toEqual([
       0n,
-      0x8000_0000n,
       0x1_0000_0000n,
+      0x2_0000_0000n,
     ]);
     expect(vm.memory.readUint(0xbfff_fff0n, 4)).toBe(0xcafef00d);
     await vm.close();

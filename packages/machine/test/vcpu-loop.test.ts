@@ -99,7 +99,7 @@ describe('runVcpu', () => {
       },
     ]).outcome;
     expect(describeOutcome(failed)).toBe(
-      'the hypervisor could not continue the guest on vCPU 0: emulation failure (KVM internal error 1, data 0x1 0xf0c70f) at rip=0x1000',
+      'the hypervisor could not continue the guest on vCPU 0: emulation failure (internal error 1, data 0x1 0xf0c70f) at rip=0x1000',
     );
   });
 

@@ -7,6 +7,8 @@
 /** Size of the zero page. */
 export const ZERO_PAGE_SIZE = 0x1000;
 
+/** `acpi_rsdp_addr`: guest physical address of the ACPI RSDP (u64; Linux 5.0+ reads it). */
+export const ACPI_RSDP_ADDR = 0x070;
 /** `ext_ramdisk_image`: bits 63..32 of the initrd's address (u32). */
 export const EXT_RAMDISK_IMAGE = 0x0c0;
 /** `ext_ramdisk_size`: bits 63..32 of the initrd's size (u32). */

@@ -1,6 +1,7 @@
 import { type BootState, x86_64Layout } from '@vmm/core';
 import type { BootLoader, LoadTarget } from '../boot-loader.js';
 import { encodeCommandLine } from '../command-line.js';
+import { writeAcpiTables } from './acpi/acpi-tables.js';
 import { e820Map } from './configurator/e820.js';
 import { writeLongModeBootStructures } from './configurator/long-mode.js';
 import { writeZeroPage } from './configurator/zero-page.js';
@@ -22,8 +23,10 @@ export interface BzImageLoaderOptions {
 /**
  * Boots an x86_64 Linux bzImage through the 64-bit boot protocol. Loading puts the
  * protected-mode kernel at 1 MiB, the initrd as high as the kernel allows below the MMIO gap
- * and the command line at `CMDLINE_START`; configuring writes the zero page (setup header,
- * e820 map, command line and initrd pointers), the identity page tables and the boot GDT.
+ * and the command line at `CMDLINE_START`; configuring writes the ACPI tables (RSDP at
+ * 0xE0000; hardware-reduced FADT, DSDT, MADT with one local APIC per vCPU), the zero page
+ * (setup header, e820 map, command line, initrd and RSDP pointers), the identity page tables
+ * and the boot GDT.
  * The vCPU starts in long mode at the kernel's 64-bit entry with rsi = the zero page.
  *
  * The kernel file and command line are checked when the loader is constructed; what depends
@@ -56,12 +59,14 @@ export class BzImageLoader implements BootLoader {
   }
 
   /**
-   * Loads kernel, initrd and command line into `target.memory`, writes the zero page, page
-   * tables and GDT, and returns the long-mode boot state. Throws {@link KernelTooLargeError}
-   * or {@link InitrdTooLargeError} when they do not fit in `target.ramSize` bytes of RAM.
+   * Loads kernel, initrd and command line into `target.memory`, writes the ACPI tables for
+   * `target.vcpus` vCPUs, the zero page, page tables and GDT, and returns the long-mode boot
+   * state. Throws {@link KernelTooLargeError} or {@link InitrdTooLargeError} when they do not
+   * fit in `target.ramSize` bytes of RAM, and {@link AcpiTableError} for more vCPUs than the
+   * MADT can describe.
    */
   load(target: LoadTarget): BootState {
-    const { memory, ramSize } = target;
+    const { memory, ramSize, vcpus } = target;
     const kernel = loadBzImage(memory, this.#kernel, ramSize, this.header);
     let initrd: InitrdLoadResult | undefined;
     if (this.#initrd !== undefined) {
@@ -73,11 +78,13 @@ export class BzImageLoader implements BootLoader {
       });
     }
     memory.write(x86_64Layout.CMDLINE_START, this.#cmdline);
+    const acpi = writeAcpiTables(memory, { vcpus });
     writeZeroPage(memory, x86_64Layout.ZERO_PAGE_START, {
       header: this.header,
       commandLine: x86_64Layout.CMDLINE_START,
       initrd,
       e820: e820Map(ramSize),
+      acpiRsdp: acpi.rsdp,
     });
     const structures = writeLongModeBootStructures(memory);
     return {

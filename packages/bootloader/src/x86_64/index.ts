@@ -15,3 +15,8 @@ export {
   writeLongModeBootStructures,
   type LongModeBootStructures,
 } from './configurator/long-mode.js';
+export { writeAcpiTables, type AcpiTables, type AcpiTablesOptions } from './acpi/acpi-tables.js';
+export { ACPI_RSDP_START, ACPI_TABLE_ALIGNMENT, ACPI_MAX_VCPUS } from './acpi/acpi-layout.js';
+export { buildX86Dsdt, DSDT_REVISION } from './acpi/dsdt.js';
+export { buildX86Fadt } from './acpi/fadt.js';
+export { buildX86Madt } from './acpi/madt.js';

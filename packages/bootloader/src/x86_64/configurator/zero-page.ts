@@ -1,6 +1,7 @@
 import type { GuestMemory } from '@vmm/core';
 import { BootLoaderError } from '../../errors.js';
 import {
+  ACPI_RSDP_ADDR,
   CAN_USE_HEAP,
   CMD_LINE_PTR,
   E820_ENTRIES,
@@ -35,13 +36,15 @@ export interface ZeroPageParams {
   readonly initrd?: { readonly address: bigint; readonly size: number } | undefined;
   /** The memory map (at most 128 entries). */
   readonly e820: readonly E820Entry[];
+  /** Guest physical address of the ACPI RSDP, if the guest has ACPI tables. */
+  readonly acpiRsdp?: bigint | undefined;
 }
 
 /**
  * Writes Linux's `struct boot_params` (the zero page) at `address` (the configuring half):
  * zeroes the page, copies the kernel's setup header, then sets type_of_loader (0xFF),
  * CAN_USE_HEAP with heap_end_ptr, cmd_line_ptr, the ramdisk fields (high halves in the
- * `ext_*` fields), vid_mode (normal) and the e820 table.
+ * `ext_*` fields), vid_mode (normal), acpi_rsdp_addr (when given) and the e820 table.
  */
 export function writeZeroPage(memory: GuestMemory, address: bigint, params: ZeroPageParams): void {
   if (params.e820.length > E820_MAX_ENTRIES) {
@@ -63,6 +66,7 @@ export function writeZeroPage(memory: GuestMemory, address: bigint, params: Zero
     setSplitU64(view, RAMDISK_IMAGE, EXT_RAMDISK_IMAGE, params.initrd.address);
     setSplitU64(view, RAMDISK_SIZE, EXT_RAMDISK_SIZE, BigInt(params.initrd.size));
   }
+  if (params.acpiRsdp !== undefined) view.setBigUint64(ACPI_RSDP_ADDR, params.acpiRsdp, true);
   view.setUint8(E820_ENTRIES, params.e820.length);
   params.e820.forEach((entry, index) => {
     const offset = E820_TABLE + index * E820_ENTRY_SIZE;

@@ -39,6 +39,24 @@ export const CMDLINE_START = 0x2_0000n;
 /** Room reserved for the command line (the kernel's own limit, `cmdline_size`, is smaller). */
 export const CMDLINE_MAX_SIZE = 0x1_0000;
 
+/**
+ * First byte of the ACPI tables area: the PC BIOS read-only area below 1 MiB, which the e820
+ * map reports reserved and Linux's legacy RSDP scan (0xE0000..0xFFFFF) covers. The RSDP is
+ * written here.
+ */
+export const ACPI_TABLES_START = 0xe_0000n;
+/** End (exclusive) of the ACPI tables area: 1 MiB, where RAM for the kernel starts. */
+export const ACPI_TABLES_END = 0x10_0000n;
+/**
+ * I/O port of the hardware-reduced FADT's SLEEP_CONTROL_REG (8 bits): the guest writes SLP_TYP
+ * (bits 4:2) and SLP_EN (bit 5) here; S5 with SLP_EN powers the VM off.
+ */
+export const ACPI_SLEEP_CONTROL_PORT = 0x600;
+/** I/O port of the FADT's SLEEP_STATUS_REG (8 bits, WAK_STS in bit 7): the next port up. */
+export const ACPI_SLEEP_STATUS_PORT = 0x601;
+/** SLP_TYP of S5 (soft off), as the DSDT's `\_S5_` object gives it and the device checks it. */
+export const ACPI_S5_SLEEP_TYPE = 5;
+
 /** Start of the extended BIOS data area; the e820 map keeps [EBDA, 1 MiB) reserved. */
 export const EBDA_START = 0x9_fc00n;
 /** Top of conventional memory below the legacy video/ROM hole. */
