@@ -1,0 +1,38 @@
+import type { E2eArchProfile } from './arch-profile.js';
+import { OUTER_IMAGE_LAYOUT } from './outer-image.js';
+import type { ScenarioCommand } from './scenario.js';
+
+/** Quotes `word` for a POSIX shell (busybox `sh`), unless it needs no quoting. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The shell command line the outer /init runs for `command`: `vmm` (the wrapper in the outer
+ * image) with the inner kernel and initramfs of the image, the inner kernel's command line being
+ * `profile.innerKernelArgs` plus the scenario's arguments; or `vmm` with the given arguments;
+ * or an `outer-shell` command as it is.
+ */
+export function outerCommandLine(profile: E2eArchProfile, command: ScenarioCommand): string {
+  if (command.kind === 'outer-shell') {
+    return command.command;
+  }
+  const args =
+    command.kind === 'args'
+      ? command.args
+      : [
+          '--kernel',
+          OUTER_IMAGE_LAYOUT.innerKernel,
+          '--initramfs',
+          OUTER_IMAGE_LAYOUT.innerInitramfs,
+          '--memory',
+          command.memory,
+          '--cpus',
+          String(command.cpus),
+          '--accel',
+          'kvm',
+          '--cmdline',
+          [...profile.innerKernelArgs, ...command.kernelArgs].join(' '),
+        ];
+  return ['vmm', ...args].map(shellQuote).join(' ');
+}

@@ -1,0 +1,205 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  fetchGuestAssets,
+  findRepoRoot,
+  initramfsEntries,
+  writeCpioNewc,
+  type GuestToolsLogger,
+} from '@vmm/guest-tools';
+import { E2E_ARCH_PROFILES, type E2eArch } from './arch-profile.js';
+import { e2eCacheDir } from './e2e-cache-dir.js';
+import { OuterImageError } from './errors.js';
+import { ImageTree, imageCacheKey } from './image-tree.js';
+import { readKernelModule } from './kernel-modules.js';
+import { stderrLogger, type E2eLogger } from './logger.js';
+import { renderOuterInit, renderVmmWrapper } from './outer-init-script.js';
+import { sharedLibraries } from './shared-libraries.js';
+import { deployVmmCli, keepDeployedFile } from './vmm-deploy.js';
+
+/** Where things live inside the outer host image. */
+export const OUTER_IMAGE_LAYOUT = {
+  /** The host's node binary. */
+  node: '/usr/bin/node',
+  /** The deployed vmm CLI (`dist/`, `node_modules/`). */
+  vmmDir: '/opt/vmm',
+  /** The script that runs the vmm CLI with node. */
+  vmmWrapper: '/bin/vmm',
+  /** The KVM kernel modules, uncompressed. */
+  modulesDir: '/lib/modules/e2e',
+  /** The inner guest's kernel. */
+  innerKernel: '/guest/vmlinuz',
+  /** The inner guest's initramfs (the stock one of @vmm/guest-tools). */
+  innerInitramfs: '/guest/initramfs.cpio.gz',
+} as const;
+
+/** Busybox applets the outer /init needs, added to whatever the guest busybox list has. */
+const OUTER_APPLETS: readonly string[] = [
+  'cat',
+  'dmesg',
+  'echo',
+  'grep',
+  'insmod',
+  'mount',
+  'poweroff',
+  'sed',
+  'sh',
+  'stty',
+];
+
+/** Names the format of the outer image; change it when the builder changes what it writes. */
+const IMAGE_FORMAT = 'vmm-e2e-outer-image-v1';
+
+/** An outer host image in the cache, ready for QEMU. */
+export interface OuterImage {
+  /** Its architecture. */
+  arch: E2eArch;
+  /** The outer host's kernel (the Debian kernel of @vmm/guest-tools, also the inner one). */
+  kernel: string;
+  /** The outer initramfs: an uncompressed cpio newc archive (unpacks fastest under emulation). */
+  initrd: string;
+  /** The kernel release of both kernels, e.g. `6.1.0-56-cloud-amd64`. */
+  kernelRelease: string;
+  /** The content hash of the image's files (its cache key). */
+  key: string;
+  /** The size of {@link initrd} in bytes. */
+  sizeBytes: number;
+  /** True when the image came from the cache, false when it was just built. */
+  reused: boolean;
+}
+
+/** Options for {@link buildOuterImage}. */
+export interface BuildOuterImageOptions {
+  /** The architecture; `x86_64` by default. */
+  arch?: E2eArch;
+  /** Receives progress messages; {@link stderrLogger} by default. */
+  log?: E2eLogger;
+  /** The cache directory; {@link e2eCacheDir}() by default. */
+  cacheDir?: string;
+  /** The repository whose vmm CLI goes into the image; found from this module by default. */
+  repoRoot?: string;
+}
+
+/**
+ * Builds, or finds in the cache, the initramfs of the emulated outer host for `options.arch`:
+ *
+ * - busybox (static, from @vmm/guest-tools) with its applets and the outer `/init`
+ *   ({@link renderOuterInit}), plus static nodes for the serial ports;
+ * - the KVM modules of the Debian kernel (decompressed when they are `.ko.xz`);
+ * - this process's node binary with every shared library `ldd` names, at the same paths;
+ * - the vmm CLI as `pnpm deploy` lays it out, and `/bin/vmm` to run it;
+ * - the inner guest's kernel and stock initramfs under `/guest`.
+ *
+ * The files are gathered first and hashed ({@link imageCacheKey}); the archive is written only
+ * when no image with that hash is cached, as `<cache>/<arch>/outer-<hash>.cpio`, and older
+ * images of the architecture are deleted then. Guest assets are fetched when missing.
+ *
+ * @throws {@link OuterImageError} when a part is missing (vmm not built, modules absent) or the
+ * running node cannot run in the outer host.
+ */
+export async function buildOuterImage(options: BuildOuterImageOptions = {}): Promise<OuterImage> {
+  const profile = E2E_ARCH_PROFILES[options.arch ?? 'x86_64'];
+  const log = options.log ?? stderrLogger;
+  if (process.arch !== profile.nodeArch) {
+    throw new OuterImageError(
+      `the ${profile.arch} outer host needs a ${profile.nodeArch} node binary; this node is ${process.arch}`,
+    );
+  }
+  const guestLog: GuestToolsLogger = (message) => log(`guest assets: ${message}`);
+  const assets = await fetchGuestAssets({ arch: profile.guestArch, log: guestLog });
+  const modules = await Promise.all(
+    profile.kvmModules(assets).map((path) => readKernelModule(path, log)),
+  );
+  const modulePaths = modules.map((module) => `${OUTER_IMAGE_LAYOUT.modulesDir}/${module.name}`);
+  const consolePorts = [
+    profile.consolePort,
+    ...(profile.kernelLogPort ? [profile.kernelLogPort] : []),
+  ];
+
+  const tree = new ImageTree(
+    initramfsEntries({
+      busybox: await readFile(assets.busybox),
+      applets: [...new Set([...assets.applets, ...OUTER_APPLETS])],
+      init: renderOuterInit({
+        consoleDevice: profile.consolePort.device,
+        modules: modulePaths,
+        silenceKernelConsole: profile.kernelLogPort === null,
+      }),
+    }),
+  );
+  for (const port of consolePorts) {
+    tree.add({
+      type: 'char-device',
+      path: `/dev/${port.device}`,
+      major: port.major,
+      minor: port.minor,
+      mode: 0o600,
+    });
+  }
+  modules.forEach((module, index) => {
+    tree.add({ type: 'file', path: modulePaths[index] ?? '', data: module.data, mode: 0o644 });
+  });
+
+  const repoRoot = options.repoRoot ?? findRepoRoot();
+  const deployment = await deployVmmCli(repoRoot);
+  try {
+    await tree.addHostDirectory(deployment.dir, OUTER_IMAGE_LAYOUT.vmmDir, keepDeployedFile);
+    const node = await realpath(process.execPath);
+    tree.add({
+      type: 'file',
+      path: OUTER_IMAGE_LAYOUT.node,
+      data: await readFile(node),
+      mode: 0o755,
+    });
+    for (const library of await sharedLibraries([node, ...deployment.nativeModules])) {
+      tree.add({ type: 'file', path: library, data: await readFile(library), mode: 0o755 });
+    }
+  } finally {
+    await deployment.remove();
+  }
+  tree.add({
+    type: 'file',
+    path: OUTER_IMAGE_LAYOUT.vmmWrapper,
+    data: renderVmmWrapper(OUTER_IMAGE_LAYOUT.node, `${OUTER_IMAGE_LAYOUT.vmmDir}/dist/cli.js`),
+    mode: 0o755,
+  });
+  tree.add({
+    type: 'file',
+    path: OUTER_IMAGE_LAYOUT.innerKernel,
+    data: await readFile(assets.vmlinuz),
+  });
+  tree.add({
+    type: 'file',
+    path: OUTER_IMAGE_LAYOUT.innerInitramfs,
+    data: await readFile(assets.initramfs),
+  });
+
+  const key = imageCacheKey(tree.entries, IMAGE_FORMAT);
+  const dir = join(options.cacheDir ?? e2eCacheDir(), profile.arch);
+  const fileName = `outer-${key.slice(0, 16)}.cpio`;
+  const initrd = join(dir, fileName);
+  const image = {
+    arch: profile.arch,
+    kernel: assets.vmlinuz,
+    initrd,
+    kernelRelease: assets.kernelRelease,
+    key,
+  };
+  if (existsSync(initrd)) {
+    log(`outer image ${initrd} is up to date`);
+    return { ...image, sizeBytes: (await stat(initrd)).size, reused: true };
+  }
+  const archive = writeCpioNewc(tree.entries, { mtime: 0 });
+  await mkdir(dir, { recursive: true });
+  const partial = `${initrd}.partial-${process.pid}`;
+  await writeFile(partial, archive);
+  await rename(partial, initrd);
+  for (const name of await readdir(dir)) {
+    if (name.startsWith('outer-') && name.endsWith('.cpio') && name !== fileName) {
+      await rm(join(dir, name), { force: true });
+    }
+  }
+  log(`built outer image ${initrd} (${(archive.length / 2 ** 20).toFixed(0)} MiB)`);
+  return { ...image, sizeBytes: archive.length, reused: false };
+}

@@ -1,0 +1,83 @@
+import { commandSpan, normalizeConsole } from './markers.js';
+
+/** Lines by which the outer kernel announces a panic (the emulator bug shows as the second). */
+export const OUTER_PANIC_PATTERNS: readonly RegExp[] = [
+  /Kernel panic - not syncing/,
+  /corrupted stack end detected inside scheduler/,
+];
+
+/** Lines by which the outer kernel announces a fault it survived (an oops). */
+export const OUTER_OOPS_PATTERNS: readonly RegExp[] = [
+  /\bBUG: /,
+  /\bOops: /,
+  /general protection fault/,
+  /stack-protector: Kernel stack is corrupted/,
+];
+
+/** Evidence that the emulated outer host's kernel failed. */
+export interface OuterKernelFault {
+  /** `panic`: the outer host died; `oops`: its kernel reported a fault and went on. */
+  kind: 'panic' | 'oops';
+  /** The first line that shows it. */
+  line: string;
+  /** Where it was found: the outer kernel's own log port, or the shared console. */
+  source: 'kernel-log' | 'console';
+}
+
+/** What {@link detectOuterKernelFault} looks at. */
+export interface OuterFaultInput {
+  /** The outer kernel's log port, or `null` when its log shares the console port. */
+  kernelLog: string | null;
+  /** The outer console transcript. */
+  console: string;
+  /** QEMU ended by itself (the outer host powered off or died), not killed by the harness. */
+  qemuExitedByItself: boolean;
+}
+
+function firstMatch(text: string, patterns: readonly RegExp[]): string | null {
+  for (const line of text.split('\n')) {
+    if (patterns.some((pattern) => pattern.test(line))) {
+      return line.trim();
+    }
+  }
+  return null;
+}
+
+/**
+ * Tells whether the outer host's kernel panicked or oopsed, and shows the line that says so.
+ *
+ * With a separate kernel log port everything on it is the outer kernel's, so any panic or oops
+ * line there counts. With a shared console, the inner guest's kernel can print the same words,
+ * so a line counts only outside the command's span (before `E2E-VMM-BEGIN` or after the exit
+ * marker), or inside a span that never closed while QEMU ended by itself: the inner kernel
+ * cannot stop QEMU, only the outer one can (with `panic=-1` and `-no-reboot`).
+ */
+export function detectOuterKernelFault(input: OuterFaultInput): OuterKernelFault | null {
+  if (input.kernelLog !== null) {
+    const log = normalizeConsole(input.kernelLog);
+    const panic = firstMatch(log, OUTER_PANIC_PATTERNS);
+    if (panic !== null) {
+      return { kind: 'panic', line: panic, source: 'kernel-log' };
+    }
+    const oops = firstMatch(log, OUTER_OOPS_PATTERNS);
+    return oops === null ? null : { kind: 'oops', line: oops, source: 'kernel-log' };
+  }
+  const text = normalizeConsole(input.console);
+  const span = commandSpan(text);
+  const outside =
+    span === null
+      ? text
+      : `${text.slice(0, span.start)}\n${span.end === null ? '' : text.slice(span.end)}`;
+  const panic = firstMatch(outside, OUTER_PANIC_PATTERNS);
+  if (panic !== null) {
+    return { kind: 'panic', line: panic, source: 'console' };
+  }
+  if (span !== null && span.end === null && input.qemuExitedByItself) {
+    const inside = firstMatch(text.slice(span.start), OUTER_PANIC_PATTERNS);
+    if (inside !== null) {
+      return { kind: 'panic', line: inside, source: 'console' };
+    }
+  }
+  const oops = firstMatch(outside, OUTER_OOPS_PATTERNS);
+  return oops === null ? null : { kind: 'oops', line: oops, source: 'console' };
+}

@@ -1,0 +1,348 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { GUEST_INIT_MARKER } from '@vmm/guest-tools';
+import { E2E_ARCH_PROFILES, type E2eArch, type E2eArchProfile } from './arch-profile.js';
+import { e2eCacheDir } from './e2e-cache-dir.js';
+import { ConsoleWaitError, E2eError } from './errors.js';
+import { stderrLogger, type E2eLogger } from './logger.js';
+import { diagnoseInnerOutput } from './inner-diagnosis.js';
+import { OUTER_MARKERS, parseConsoleTranscript, type ConsoleTranscript } from './markers.js';
+import { buildOuterImage, type OuterImage } from './outer-image.js';
+import { detectOuterKernelFault, type OuterKernelFault } from './outer-panic.js';
+import { OuterSession, type QemuExit } from './outer-session.js';
+import {
+  compileExpectStep,
+  fillPlaceholders,
+  type Scenario,
+  type ScenarioValues,
+} from './scenario.js';
+import { findScenario } from './scenarios.js';
+import { outerCommandLine } from './outer-command.js';
+import { describeVmmExit } from './vmm-exit-codes.js';
+
+/** How long the outer host may take to power off after vmm's exit marker. */
+const POWER_OFF_GRACE_MS = 15_000;
+
+/** How long vmm may take to exit after a scenario's last step, unless the scenario says. */
+export const DEFAULT_EXIT_TIMEOUT_MS = 30_000;
+
+/** A retry is not started with less time than this left of the budget. */
+const MIN_RETRY_MS = 20_000;
+
+/** How many run log directories the cache keeps. */
+const KEPT_RUN_DIRS = 40;
+
+/** Options for {@link runScenario}. */
+export interface RunScenarioOptions {
+  /** The scenario, or its name in `SCENARIOS`. */
+  scenario: Scenario | string;
+  /** The architecture; `x86_64` by default. */
+  arch?: E2eArch;
+  /**
+   * The architecture profile, instead of `E2E_ARCH_PROFILES[arch]`; tests use it to put a
+   * stand-in program in place of QEMU.
+   */
+  profile?: E2eArchProfile;
+  /** A prebuilt outer image of that architecture; {@link buildOuterImage} is called otherwise. */
+  image?: OuterImage;
+  /** Receives progress messages; {@link stderrLogger} by default. */
+  log?: E2eLogger;
+  /** Receives the raw outer console output as it arrives (to show it live). */
+  onOutput?: (text: string) => void;
+  /** Run a second attempt when the outer kernel panics (an emulator bug); true by default. */
+  retryOnOuterFault?: boolean;
+  /** Overrides the scenario's watchdog, in milliseconds. */
+  watchdogMs?: number;
+  /**
+   * The most all attempts together may take, in milliseconds: a retry's watchdog is cut to what
+   * is left, and there is no retry when less than 20 s are left. Unlimited by default.
+   */
+  budgetMs?: number;
+  /** Where each attempt's logs go (a subdirectory per attempt); `<cache>/e2e/runs` by default. */
+  runsDir?: string;
+}
+
+/** Durations measured on the harness's clock, in milliseconds. */
+export interface ScenarioTimings {
+  /** From starting QEMU to `E2E-OUTER-READY` (outer kernel boot, modules, /dev/kvm). */
+  outerBootMs: number | null;
+  /** From `E2E-VMM-BEGIN` (vmm starting) to the inner guest's `VMM-GUEST-INIT-OK`. */
+  vmmToInnerInitMs: number | null;
+  /** From `E2E-VMM-BEGIN` to `E2E-VMM-EXIT` (the whole vmm run). */
+  vmmRunMs: number | null;
+  /** From starting QEMU to its exit. */
+  totalMs: number;
+}
+
+/** The outcome of one attempt at a scenario (one QEMU run). */
+export interface ScenarioAttempt {
+  /** 1 for the first attempt, 2 for the retry. */
+  attempt: number;
+  /** True when every step matched, vmm ended with the expected status and the outer host held. */
+  passed: boolean;
+  /** Why it did not pass, one line each (empty when it passed). */
+  failures: string[];
+  /** For a failed attempt: what the end of the inner guest's output means (see `diagnoseInnerOutput`). */
+  hints: string[];
+  /** What the console showed: outer markers, vmm's exit status, the inner guest's output. */
+  transcript: ConsoleTranscript;
+  /** When each marker first appeared, in milliseconds after QEMU started. */
+  markerTimes: Readonly<Record<string, number>>;
+  /** Durations. */
+  timings: ScenarioTimings;
+  /** A panic or oops of the outer host's kernel, or `null`. */
+  outerKernelFault: OuterKernelFault | null;
+  /** True when the watchdog had to stop QEMU. */
+  watchdogFired: boolean;
+  /** How QEMU ended. */
+  qemu: QemuExit;
+  /** The directory holding this attempt's `console.log` and `outer-kernel.log`. */
+  runDir: string;
+}
+
+/** The outcome of a scenario: its last attempt's fields, plus every attempt. */
+export interface ScenarioResult extends ScenarioAttempt {
+  /** The scenario's name. */
+  scenario: string;
+  /** The architecture. */
+  arch: E2eArch;
+  /** True when a fault of the outer kernel caused a second attempt. */
+  retried: boolean;
+  /** Lines for the person reading the result, e.g. the retry notice. */
+  notes: string[];
+  /** Every attempt, in order. */
+  attempts: ScenarioAttempt[];
+}
+
+function timestampName(): string {
+  return new Date().toISOString().replaceAll(/[:.]/g, '-');
+}
+
+async function pruneRunDirs(runsDir: string): Promise<void> {
+  const names = (await readdir(runsDir)).sort();
+  for (const name of names.slice(0, Math.max(0, names.length - KEPT_RUN_DIRS))) {
+    await rm(join(runsDir, name), { recursive: true, force: true });
+  }
+}
+
+function span(times: Readonly<Record<string, number>>, from: string, to: string): number | null {
+  const start = times[from];
+  const end = times[to];
+  return start === undefined || end === undefined ? null : end - start;
+}
+
+interface AttemptContext {
+  profile: E2eArchProfile;
+  scenario: Scenario;
+  image: OuterImage;
+  attempt: number;
+  runDir: string;
+  watchdogMs: number;
+  onOutput: ((text: string) => void) | undefined;
+}
+
+/** A wait of a scenario that did not see what it expected; its message names what. */
+class StepFailure extends E2eError {}
+
+async function expect(
+  session: OuterSession,
+  pattern: RegExp,
+  what: string,
+  timeoutMs?: number,
+): Promise<RegExpExecArray> {
+  try {
+    return await session.waitFor(pattern, timeoutMs);
+  } catch (error) {
+    if (error instanceof ConsoleWaitError) {
+      throw new StepFailure(`expecting ${what}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function runSteps(session: OuterSession, context: AttemptContext): Promise<void> {
+  const { profile, scenario } = context;
+  const values: ScenarioValues = {
+    token: randomBytes(4).toString('hex'),
+    kernelRelease: context.image.kernelRelease,
+    unameMachine: profile.unameMachine,
+  };
+  const ready = await expect(
+    session,
+    new RegExp(`^(${OUTER_MARKERS.ready}|${OUTER_MARKERS.fail}=.*)$`, 'm'),
+    `the outer host to be ready (${OUTER_MARKERS.ready})`,
+  );
+  if (ready[1] !== OUTER_MARKERS.ready) {
+    return;
+  }
+  session.send(`${outerCommandLine(profile, scenario.command)}\n`);
+  await expect(
+    session,
+    new RegExp(`^${OUTER_MARKERS.commandBegin}$`, 'm'),
+    `the outer host to start vmm (${OUTER_MARKERS.commandBegin})`,
+  );
+  for (const step of scenario.steps) {
+    if (step.kind === 'send') {
+      session.send(fillPlaceholders(step.text, values));
+    } else {
+      await expect(session, compileExpectStep(step, values), step.what, step.timeoutMs);
+    }
+  }
+  const exitTimeoutMs = scenario.exitTimeoutMs ?? DEFAULT_EXIT_TIMEOUT_MS;
+  await expect(
+    session,
+    new RegExp(`${OUTER_MARKERS.commandExit}=\\d+`),
+    `vmm to exit (${OUTER_MARKERS.commandExit}) within ${exitTimeoutMs / 1000} s of the last step`,
+    exitTimeoutMs,
+  );
+}
+
+async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
+  const { scenario } = context;
+  const session = await OuterSession.start({
+    profile: context.profile,
+    image: context.image,
+    runDir: context.runDir,
+    watchdogMs: context.watchdogMs,
+    onOutput: context.onOutput,
+  });
+  const failures: string[] = [];
+  try {
+    await runSteps(session, context);
+    await Promise.race([session.exited, delay(POWER_OFF_GRACE_MS)]);
+    if (session.exit === null) {
+      failures.push(`the outer host did not power off within ${POWER_OFF_GRACE_MS / 1000} s`);
+    }
+  } catch (error) {
+    if (error instanceof StepFailure) {
+      failures.push(error.message);
+    } else {
+      await session.stop();
+      throw error;
+    }
+  }
+  const qemu = await session.stop();
+  const transcript = parseConsoleTranscript(session.output);
+  const outerKernelFault = detectOuterKernelFault({
+    kernelLog: await session.readKernelLog(),
+    console: session.output,
+    qemuExitedByItself: qemu.stoppedBy === null,
+  });
+  if (outerKernelFault?.kind === 'panic') {
+    failures.unshift(`the outer host's kernel panicked: ${outerKernelFault.line}`);
+  }
+  if (transcript.outerFailure !== null) {
+    failures.unshift(`the outer host could not run the test: ${transcript.outerFailure}`);
+  }
+  if (transcript.vmmExitCode !== null && transcript.vmmExitCode !== scenario.expectedExitCode) {
+    failures.push(
+      `vmm exited with ${describeVmmExit(transcript.vmmExitCode)}; expected ${describeVmmExit(scenario.expectedExitCode)}`,
+    );
+  }
+  if (qemu.stoppedBy === null && qemu.code !== 0 && qemu.stderr !== '') {
+    failures.push(`QEMU failed: ${qemu.stderr.split('\n').at(-1) ?? ''}`);
+  }
+  if (session.watchdogFired) {
+    const seen = Object.keys(session.markerTimes);
+    failures.push(
+      `the watchdog stopped QEMU after ${context.watchdogMs / 1000} s; last marker seen: ${seen.at(-1) ?? 'none'}`,
+    );
+  }
+  const times = session.markerTimes;
+  return {
+    attempt: context.attempt,
+    passed: failures.length === 0,
+    failures,
+    hints:
+      failures.length === 0
+        ? []
+        : diagnoseInnerOutput(transcript.innerOutput, transcript.vmmExitCode),
+    transcript,
+    markerTimes: times,
+    timings: {
+      outerBootMs: times[OUTER_MARKERS.ready] ?? null,
+      vmmToInnerInitMs: span(times, OUTER_MARKERS.commandBegin, GUEST_INIT_MARKER),
+      vmmRunMs: span(times, OUTER_MARKERS.commandBegin, OUTER_MARKERS.commandExit),
+      totalMs: Math.round(qemu.elapsedMs),
+    },
+    outerKernelFault,
+    watchdogFired: session.watchdogFired,
+    qemu,
+    runDir: context.runDir,
+  };
+}
+
+/**
+ * Runs one scenario under nested virtualization: builds (or reuses) the outer image, boots the
+ * emulated outer host, has its /init run vmm with the scenario's command, plays the scenario's
+ * console dialogue and checks vmm's exit status, all under the scenario's watchdog.
+ *
+ * When the outer host's kernel panics (QEMU's software emulation occasionally corrupts it), or
+ * oopses in an attempt that failed, the scenario runs once more; `retried` and a note say so, and
+ * a `vmm-e2e: ...` line is logged. A second fault is reported as the failure it is.
+ *
+ * @throws {@link E2eError} subclasses when the image cannot be built or QEMU cannot be started;
+ * test failures are reported in the result, not thrown.
+ */
+export async function runScenario(options: RunScenarioOptions): Promise<ScenarioResult> {
+  const scenario =
+    typeof options.scenario === 'string' ? findScenario(options.scenario) : options.scenario;
+  const profile = options.profile ?? E2E_ARCH_PROFILES[options.arch ?? 'x86_64'];
+  const log = options.log ?? stderrLogger;
+  const startedAt = performance.now();
+  const image = options.image ?? (await buildOuterImage({ arch: profile.arch, log }));
+  const runsDir = options.runsDir ?? join(e2eCacheDir(), 'runs');
+  const name = `${timestampName()}-${profile.arch}-${scenario.name}`;
+  const attempts: ScenarioAttempt[] = [];
+  const notes: string[] = [];
+  const maxAttempts = options.retryOnOuterFault === false ? 1 : 2;
+  const watchdogMs = options.watchdogMs ?? scenario.watchdogMs;
+  const remainingMs = (): number =>
+    (options.budgetMs ?? Number.POSITIVE_INFINITY) - (performance.now() - startedAt);
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    log(`${scenario.name}: attempt ${attempt}: booting the ${profile.arch} outer host under QEMU`);
+    const result = await runAttempt({
+      profile,
+      scenario,
+      image,
+      attempt,
+      runDir: join(runsDir, `${name}-attempt${attempt}`),
+      watchdogMs: Math.round(Math.min(watchdogMs, remainingMs())),
+      onOutput: options.onOutput,
+    });
+    attempts.push(result);
+    const fault = result.outerKernelFault;
+    if (fault === null) {
+      break;
+    }
+    const wanted = (fault.kind === 'panic' || !result.passed) && attempt < maxAttempts;
+    const retry = wanted && remainingMs() >= MIN_RETRY_MS;
+    const reason = retry
+      ? '; retrying once (software emulation occasionally crashes the outer kernel)'
+      : wanted
+        ? '; no time left in the budget to retry'
+        : '';
+    const note = `attempt ${attempt}: the outer host's kernel reported a ${fault.kind} ("${fault.line}")${reason}`;
+    notes.push(note);
+    log(`${scenario.name}: ${note}`);
+    if (!retry) {
+      break;
+    }
+  }
+  await pruneRunDirs(runsDir);
+  const last = attempts.at(-1) as ScenarioAttempt;
+  log(
+    `${scenario.name}: ${last.passed ? 'passed' : 'FAILED'} (${(last.timings.totalMs / 1000).toFixed(1)} s; logs in ${last.runDir})`,
+  );
+  return {
+    ...last,
+    scenario: scenario.name,
+    arch: profile.arch,
+    retried: attempts.length > 1,
+    notes,
+    attempts,
+  };
+}

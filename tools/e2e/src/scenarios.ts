@@ -1,0 +1,123 @@
+import { GUEST_INIT_MARKER } from '@vmm/guest-tools';
+import { UnknownNameError } from './errors.js';
+import type { Scenario, ScenarioStep } from './scenario.js';
+
+/** The inner guest's report lines (its stock /init prints them first), as expect steps. */
+const INNER_REPORT: readonly ScenarioStep[] = [
+  {
+    kind: 'expect',
+    what: `the inner /init marker ${GUEST_INIT_MARKER}`,
+    pattern: GUEST_INIT_MARKER,
+  },
+  {
+    kind: 'expect',
+    what: 'uname -r of the inner guest',
+    pattern: '^uname-r: {kernelRelease}$',
+    flags: 'm',
+  },
+  {
+    kind: 'expect',
+    what: 'uname -m of the inner guest',
+    pattern: '^uname-m: {unameMachine}$',
+    flags: 'm',
+  },
+  { kind: 'expect', what: 'the inner MemTotal line', pattern: '^MemTotal: +\\d+ kB$', flags: 'm' },
+];
+
+/** Guest RAM of the inner guest in every boot scenario. */
+const INNER_MEMORY = '256M';
+
+/**
+ * Every scenario, by name. They are arch-neutral: arch-specific values come from the profile
+ * (`innerKernelArgs`) and the `{placeholders}`.
+ */
+export const SCENARIOS: Readonly<Record<string, Scenario>> = {
+  'vmm-help': {
+    name: 'vmm-help',
+    description:
+      'the deployed vmm CLI runs in the outer host (node, libraries, koffi): `vmm --help`',
+    command: { kind: 'args', args: ['--help'] },
+    steps: [
+      { kind: 'expect', what: 'the vmm usage text', pattern: '^Usage: vmm --kernel', flags: 'm' },
+    ],
+    expectedExitCode: 0,
+    watchdogMs: 60_000,
+  },
+  'boot-poweroff': {
+    name: 'boot-poweroff',
+    description: 'vmm boots the inner Linux to its /init, which reports and powers off (exit 0)',
+    command: { kind: 'boot', memory: INNER_MEMORY, cpus: 1, kernelArgs: ['vmm.test=poweroff'] },
+    steps: [
+      ...INNER_REPORT,
+      {
+        kind: 'expect',
+        what: 'the inner /init powering off',
+        pattern: 'vmm\\.test=poweroff, powering off',
+      },
+    ],
+    expectedExitCode: 0,
+    watchdogMs: 90_000,
+  },
+  interactive: {
+    name: 'interactive',
+    description:
+      'keystrokes reach the inner shell through QEMU, the outer tty and vmm: a typed command runs and prints a random token',
+    command: { kind: 'boot', memory: INNER_MEMORY, cpus: 1, kernelArgs: [] },
+    steps: [
+      {
+        kind: 'expect',
+        what: `the inner /init marker ${GUEST_INIT_MARKER}`,
+        pattern: GUEST_INIT_MARKER,
+      },
+      {
+        kind: 'expect',
+        what: 'the inner shell starting',
+        pattern: 'starting a shell on the console',
+      },
+      { kind: 'expect', what: 'the inner shell prompt', pattern: '[#$] $' },
+      { kind: 'send', text: `echo 'e2e-'"{token}"\n` },
+      {
+        kind: 'expect',
+        what: 'the typed command printing the token',
+        pattern: '^e2e-{token}$',
+        flags: 'm',
+      },
+      { kind: 'expect', what: 'the inner shell prompt again', pattern: '[#$] $' },
+      { kind: 'send', text: 'poweroff -f\n' },
+    ],
+    expectedExitCode: 0,
+    watchdogMs: 90_000,
+  },
+  reboot: {
+    name: 'reboot',
+    description: 'the inner /init reboots; vmm reports it with exit 3',
+    command: { kind: 'boot', memory: INNER_MEMORY, cpus: 1, kernelArgs: ['vmm.test=reboot'] },
+    steps: [
+      {
+        kind: 'expect',
+        what: `the inner /init marker ${GUEST_INIT_MARKER}`,
+        pattern: GUEST_INIT_MARKER,
+      },
+      {
+        kind: 'expect',
+        what: 'the inner /init rebooting',
+        pattern: 'vmm\\.test=reboot, rebooting',
+      },
+    ],
+    expectedExitCode: 3,
+    watchdogMs: 90_000,
+  },
+};
+
+/**
+ * Returns the scenario called `name`.
+ *
+ * @throws {@link UnknownNameError} when there is none.
+ */
+export function findScenario(name: string): Scenario {
+  const scenario = SCENARIOS[name];
+  if (scenario === undefined) {
+    throw new UnknownNameError('scenario', name, Object.keys(SCENARIOS));
+  }
+  return scenario;
+}

@@ -1,0 +1,39 @@
+import { runHostCommand } from './host-command.js';
+
+/**
+ * Extracts the absolute paths of the shared libraries (and the dynamic loader) from `ldd`
+ * output: `libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)` and
+ * `/lib64/ld-linux-x86-64.so.2 (0x...)`. The vDSO and `=> not found` lines name no file and are
+ * left out; each path appears once, in order of first appearance.
+ */
+export function parseLddOutput(output: string): string[] {
+  const paths: string[] = [];
+  for (const rawLine of output.split('\n')) {
+    const line = rawLine.trim();
+    const arrow = line.indexOf('=>');
+    const target = (arrow === -1 ? line : line.slice(arrow + 2)).trim();
+    const path = target.split(/\s+/)[0] ?? '';
+    if (path.startsWith('/') && !paths.includes(path)) {
+      paths.push(path);
+    }
+  }
+  return paths;
+}
+
+/**
+ * Lists the shared libraries the ELF files `elfs` load (transitively, as `ldd` resolves them on
+ * this host), without duplicates, sorted.
+ *
+ * @throws {@link HostToolMissingError} when `ldd` is missing.
+ * @throws {@link HostCommandError} when `ldd` fails on one of the files.
+ */
+export async function sharedLibraries(elfs: readonly string[]): Promise<string[]> {
+  const all = new Set<string>();
+  for (const elf of elfs) {
+    const output = await runHostCommand('ldd', [elf]);
+    for (const path of parseLddOutput(output.toString('utf8'))) {
+      all.add(path);
+    }
+  }
+  return [...all].sort();
+}

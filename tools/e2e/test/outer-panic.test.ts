@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { detectOuterKernelFault } from '../src/index.js';
+
+const PANIC = '[   41.2] Kernel panic - not syncing: corrupted stack end detected inside scheduler';
+const INNER_PANIC = '[    2.0] Kernel panic - not syncing: VFS: Unable to mount root fs';
+
+describe('detectOuterKernelFault with a kernel log port', () => {
+  it('finds the emulator-bug panic in the kernel log', () => {
+    const fault = detectOuterKernelFault({
+      kernelLog: `[    0.0] Linux version\r\n${PANIC}\r\n[   41.2] Kernel Offset: disabled\r\n`,
+      console: 'E2E-OUTER-INIT\n',
+      qemuExitedByItself: true,
+    });
+    expect(fault).toEqual({ kind: 'panic', line: PANIC, source: 'kernel-log' });
+  });
+
+  it('reports an oops when there is no panic', () => {
+    const line = '[   12.0] BUG: kernel NULL pointer dereference, address: 0000000000000008';
+    expect(
+      detectOuterKernelFault({ kernelLog: `${line}\n`, console: '', qemuExitedByItself: false }),
+    ).toEqual({ kind: 'oops', line, source: 'kernel-log' });
+  });
+
+  it('ignores panics of the inner guest on the console', () => {
+    const console = `E2E-OUTER-READY\nE2E-VMM-BEGIN\n${INNER_PANIC}\n`;
+    expect(detectOuterKernelFault({ kernelLog: '', console, qemuExitedByItself: true })).toBeNull();
+  });
+});
+
+describe('detectOuterKernelFault with a shared console', () => {
+  it('counts a panic before vmm started', () => {
+    const console = `E2E-OUTER-INIT\n${PANIC}\n`;
+    expect(detectOuterKernelFault({ kernelLog: null, console, qemuExitedByItself: true })).toEqual({
+      kind: 'panic',
+      line: PANIC,
+      source: 'console',
+    });
+  });
+
+  it('counts a panic after vmm exited', () => {
+    const console = `E2E-VMM-BEGIN\nok\nE2E-VMM-EXIT=0\n${PANIC}\n`;
+    expect(
+      detectOuterKernelFault({ kernelLog: null, console, qemuExitedByItself: true })?.line,
+    ).toBe(PANIC);
+  });
+
+  it('ignores an inner panic inside a closed span', () => {
+    const console = `E2E-VMM-BEGIN\n${INNER_PANIC}\nE2E-VMM-EXIT=3\n`;
+    expect(
+      detectOuterKernelFault({ kernelLog: null, console, qemuExitedByItself: true }),
+    ).toBeNull();
+  });
+
+  it('blames the outer kernel for a panic in an open span only when QEMU ended by itself', () => {
+    const console = `E2E-VMM-BEGIN\n${PANIC}\n`;
+    expect(detectOuterKernelFault({ kernelLog: null, console, qemuExitedByItself: true })).toEqual({
+      kind: 'panic',
+      line: PANIC,
+      source: 'console',
+    });
+    expect(
+      detectOuterKernelFault({ kernelLog: null, console, qemuExitedByItself: false }),
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,140 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  OuterSession,
+  SCENARIOS,
+  runScenario,
+  summarizeResult,
+  type Scenario,
+} from '../src/index.js';
+import { FAKE_RELEASE, createFakeQemu, type FakeQemu } from './fixtures/fake-qemu.js';
+
+const fakes: FakeQemu[] = [];
+function fake(...plan: Parameters<typeof createFakeQemu>[0]): FakeQemu {
+  const created = createFakeQemu(plan);
+  fakes.push(created);
+  return created;
+}
+afterEach(() => {
+  for (const created of fakes.splice(0)) {
+    rmSync(dirname(created.runsDir), { recursive: true, force: true });
+  }
+});
+
+function run(qemu: FakeQemu, scenario: Scenario | string, logs: string[] = []) {
+  return runScenario({
+    scenario,
+    profile: qemu.profile,
+    image: qemu.image,
+    runsDir: qemu.runsDir,
+    log: (message) => logs.push(message),
+  });
+}
+
+describe('runScenario with a stand-in QEMU', () => {
+  it('passes boot-poweroff, with the inner output, exit status and timings', async () => {
+    const result = await run(fake({ kind: 'normal' }), 'boot-poweroff');
+    expect(result.failures).toEqual([]);
+    expect(result.hints).toEqual([]);
+    expect(result.passed).toBe(true);
+    expect(result.retried).toBe(false);
+    expect(result.transcript.vmmExitCode).toBe(0);
+    expect(result.transcript.outerKvmLog).toEqual(['[    3.9] SVM: kvm: Nested Paging enabled']);
+    expect(result.transcript.innerOutput).toContain(`uname-r: ${FAKE_RELEASE}\n`);
+    expect(result.outerKernelFault).toBeNull();
+    expect(result.timings.outerBootMs).toBeGreaterThanOrEqual(0);
+    expect(result.timings.vmmToInnerInitMs).toBeGreaterThanOrEqual(0);
+    expect(result.timings.vmmRunMs).toBeGreaterThanOrEqual(result.timings.vmmToInnerInitMs ?? 0);
+    expect(summarizeResult(result)).toMatch(/^boot-poweroff \[x86_64\]: passed in /);
+  });
+
+  it('types into the inner shell and sees the random token printed (interactive)', async () => {
+    const result = await run(fake({ kind: 'normal' }), 'interactive');
+    expect(result.failures).toEqual([]);
+    expect(result.transcript.innerOutput).toMatch(/^e2e-[0-9a-f]{8}$/m);
+  });
+
+  it('reports a wrong vmm exit status in words', async () => {
+    const result = await run(fake({ kind: 'normal', exitCode: 0 }), 'reboot');
+    expect(result.passed).toBe(false);
+    expect(result.failures).toEqual([
+      'vmm exited with 0 (the guest powered off); expected 3 (the guest rebooted)',
+    ]);
+  });
+
+  it('retries once after an outer kernel panic, and says so', async () => {
+    const logs: string[] = [];
+    const result = await run(fake({ kind: 'panic' }, { kind: 'normal' }), 'boot-poweroff', logs);
+    expect(result.passed).toBe(true);
+    expect(result.retried).toBe(true);
+    expect(result.attempts.map((attempt) => attempt.passed)).toEqual([false, true]);
+    expect(result.attempts[0]?.outerKernelFault).toMatchObject({
+      kind: 'panic',
+      source: 'kernel-log',
+    });
+    expect(result.notes).toHaveLength(1);
+    expect(result.notes[0]).toMatch(/^attempt 1: .*panic .*corrupted stack end.*; retrying once/);
+    expect(logs.some((line) => line.includes('retrying once'))).toBe(true);
+  });
+
+  it('fails when the outer kernel panics on the retry too', async () => {
+    const result = await run(fake({ kind: 'panic' }), 'boot-poweroff');
+    expect(result.passed).toBe(false);
+    expect(result.attempts).toHaveLength(2);
+    expect(result.failures[0]).toMatch(/^the outer host's kernel panicked: .*corrupted stack end/);
+  });
+
+  it('stops a hung outer host with the watchdog and says how far it got', async () => {
+    const scenario = { ...SCENARIOS['boot-poweroff']!, watchdogMs: 1500 };
+    const started = Date.now();
+    const result = await run(fake({ kind: 'hang' }), scenario);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.watchdogFired).toBe(true);
+    expect(result.qemu.stoppedBy).toBe('watchdog');
+    expect(result.failures.at(-1)).toBe(
+      'the watchdog stopped QEMU after 1.5 s; last marker seen: E2E-OUTER-INIT',
+    );
+    expect(result.retried).toBe(false);
+  });
+
+  it('reports an outer host that cannot run the test', async () => {
+    const result = await run(fake({ kind: 'outer-fail' }), 'boot-poweroff');
+    expect(result.failures).toEqual([
+      'the outer host could not run the test: no /dev/kvm after loading the KVM modules',
+    ]);
+  });
+});
+
+describe('OuterSession with a stand-in QEMU', () => {
+  it('waits forward through the console, sends lines and timestamps markers', async () => {
+    const qemu = fake({ kind: 'normal' });
+    const session = await OuterSession.start({
+      profile: qemu.profile,
+      image: qemu.image,
+      runDir: qemu.runsDir,
+      watchdogMs: 10_000,
+    });
+    await session.waitFor(/^E2E-OUTER-READY$/m);
+    session.send('vmm --cmdline "console=ttyS0"\n');
+    const prompt = await session.waitFor(/[#$] $/);
+    expect(prompt[0]).toBe('# ');
+    await expect(session.waitFor(/E2E-OUTER-READY/, 200)).rejects.toThrow(/timed out/);
+    session.send(`echo 'a'"b"\n`);
+    await session.waitFor(/^ab$/m);
+    session.send('poweroff -f\n');
+    const exit = await session.exited;
+    expect(exit).toMatchObject({ code: 0, stoppedBy: null });
+    expect(Object.keys(session.markerTimes)).toEqual([
+      'E2E-OUTER-INIT',
+      'E2E-OUTER-READY',
+      'E2E-VMM-BEGIN',
+      'VMM-GUEST-INIT-OK',
+      'E2E-VMM-EXIT',
+    ]);
+    expect(session.output).not.toContain('\r');
+    await expect(session.waitFor(/never/)).rejects.toThrow(/QEMU exited first/);
+    expect(() => session.send('x')).toThrow(/QEMU has exited/);
+    expect(await session.readKernelLog()).toContain('Linux version fake');
+  });
+});
