@@ -1,5 +1,5 @@
 import type { InterruptLine } from '@vmm/core';
-import { DeviceConfigError } from './errors.js';
+import { allocateUartState, SharedReceiveFifo, uartStateCapacity } from './shared-receive-fifo.js';
 import {
   INT_MASK,
   INT_OE,
@@ -19,8 +19,7 @@ import {
   UARTLCR_H,
 } from './pl011-registers.js';
 
-/** Word index of the ring capacity in bytes (a power of two, fixed at creation). */
-const CAPACITY = 0;
+/* Word 0 holds the ring capacity in bytes (see shared-receive-fifo.ts). */
 /** Word index of the count of bytes ever written into the ring (wraps at 2^32). */
 const HEAD = 1;
 /** Word index of the count of bytes ever read from the ring (wraps at 2^32). */
@@ -48,8 +47,6 @@ const REGISTER_WORDS: ReadonlyMap<number, number> = new Map([
 ]);
 /** Bytes before the ring storage: the sixteen words above. */
 const HEADER_BYTES = 64;
-/** Largest ring the layout allows (head and tail counters wrap at 2^32). */
-const MAX_CAPACITY = 1 << 30;
 
 /**
  * Everything of a PL011 UART that more than one thread must see, in one `SharedArrayBuffer`:
@@ -74,27 +71,14 @@ export class Pl011SharedState {
   /** How many received bytes the FIFO holds before further input is dropped. */
   readonly capacity: number;
   readonly #words: Uint32Array;
-  readonly #bytes: Uint8Array;
-  readonly #mask: number;
+  readonly #fifo: SharedReceiveFifo;
 
   /**
    * Allocates fresh state in the PL011's reset state, with a receive FIFO of `capacity` bytes (a
    * power of two, at least 16, at most 2^30).
    */
   static create(capacity: number = Pl011SharedState.DEFAULT_CAPACITY): Pl011SharedState {
-    if (!Number.isInteger(capacity) || capacity < 16 || capacity > MAX_CAPACITY) {
-      throw new DeviceConfigError(
-        `PL011 receive FIFO capacity ${capacity} is out of range: use a power of two from 16 to ${MAX_CAPACITY}`,
-      );
-    }
-    if ((capacity & (capacity - 1)) !== 0) {
-      throw new DeviceConfigError(
-        `PL011 receive FIFO capacity ${capacity} is not a power of two: use e.g. ${Pl011SharedState.DEFAULT_CAPACITY}`,
-      );
-    }
-    const buffer = new SharedArrayBuffer(HEADER_BYTES + capacity);
-    new Uint32Array(buffer, 0, 1)[CAPACITY] = capacity;
-    const state = new Pl011SharedState(buffer);
+    const state = new Pl011SharedState(allocateUartState(HEADER_BYTES, capacity, 'PL011'));
     state.setRegister(UARTCR, RESET_CR);
     state.setRegister(UARTIFLS, RESET_IFLS);
     return state;
@@ -102,32 +86,21 @@ export class Pl011SharedState {
 
   /** Wraps state that {@link create} allocated, typically in another thread. */
   constructor(buffer: SharedArrayBuffer) {
-    if (Object.prototype.toString.call(buffer) !== '[object SharedArrayBuffer]') {
-      throw new DeviceConfigError(
-        'PL011 shared state needs a SharedArrayBuffer: allocate it with Pl011SharedState.create() and pass its .buffer',
-      );
-    }
-    const capacity =
-      buffer.byteLength > HEADER_BYTES ? (new Uint32Array(buffer, 0, 1)[CAPACITY] ?? 0) : 0;
-    if (
-      capacity === 0 ||
-      (capacity & (capacity - 1)) !== 0 ||
-      buffer.byteLength !== HEADER_BYTES + capacity
-    ) {
-      throw new DeviceConfigError(
-        `a SharedArrayBuffer of ${buffer.byteLength} bytes is not PL011 shared state: allocate it with Pl011SharedState.create()`,
-      );
-    }
+    const capacity = uartStateCapacity(buffer, HEADER_BYTES, 'PL011', 'Pl011SharedState');
     this.buffer = buffer;
     this.capacity = capacity;
     this.#words = new Uint32Array(buffer, 0, HEADER_BYTES / 4);
-    this.#bytes = new Uint8Array(buffer, HEADER_BYTES, capacity);
-    this.#mask = capacity - 1;
+    this.#fifo = new SharedReceiveFifo(
+      this.#words,
+      HEAD,
+      TAIL,
+      new Uint8Array(buffer, HEADER_BYTES, capacity),
+    );
   }
 
   /** How many received bytes wait in the FIFO. */
   get receivedCount(): number {
-    return (Atomics.load(this.#words, HEAD) - Atomics.load(this.#words, TAIL)) >>> 0;
+    return this.#fifo.count;
   }
 
   /**
@@ -135,24 +108,12 @@ export class Pl011SharedState {
    * not stored. Producer side ({@link Pl011Input}) only.
    */
   enqueue(bytes: Uint8Array): number {
-    const head = Atomics.load(this.#words, HEAD);
-    const used = (head - Atomics.load(this.#words, TAIL)) >>> 0;
-    const count = Math.min(this.capacity - used, bytes.length);
-    const start = head & this.#mask;
-    const first = Math.min(count, this.capacity - start);
-    this.#bytes.set(bytes.subarray(0, first), start);
-    this.#bytes.set(bytes.subarray(first, count), 0);
-    Atomics.store(this.#words, HEAD, (head + count) >>> 0);
-    return count;
+    return this.#fifo.enqueue(bytes);
   }
 
   /** Takes the oldest received byte, or `undefined` if none. Consumer side (the device) only. */
   dequeue(): number | undefined {
-    const tail = Atomics.load(this.#words, TAIL);
-    if (Atomics.load(this.#words, HEAD) === tail) return undefined;
-    const value = this.#bytes[tail & this.#mask];
-    Atomics.store(this.#words, TAIL, (tail + 1) >>> 0);
-    return value;
+    return this.#fifo.dequeue();
   }
 
   /**

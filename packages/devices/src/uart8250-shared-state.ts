@@ -1,7 +1,6 @@
-import { DeviceConfigError } from './errors.js';
+import { allocateUartState, SharedReceiveFifo, uartStateCapacity } from './shared-receive-fifo.js';
 
-/** Word index of the ring capacity in bytes (a power of two, fixed at creation). */
-const CAPACITY = 0;
+/* Word 0 holds the ring capacity in bytes (see shared-receive-fifo.ts). */
 /** Word index of the guest's interrupt-enable register (IER, low 4 bits). */
 const IER = 1;
 /** Word index of the overrun flag: 1 when received bytes were dropped since the guest read LSR. */
@@ -12,8 +11,6 @@ const HEAD = 3;
 const TAIL = 4;
 /** Bytes before the ring storage: the words above, padded to 32 bytes. */
 const HEADER_BYTES = 32;
-/** Largest ring the layout allows (head and tail counters wrap at 2^32). */
-const MAX_CAPACITY = 1 << 30;
 
 /**
  * The part of a 16550A UART that two threads must see: the receive FIFO, filled by the main
@@ -36,54 +33,28 @@ export class Uart8250SharedState {
   /** How many received bytes the FIFO holds before further input is dropped. */
   readonly capacity: number;
   readonly #words: Uint32Array;
-  readonly #bytes: Uint8Array;
-  readonly #mask: number;
+  readonly #fifo: SharedReceiveFifo;
 
   /**
    * Allocates fresh state with a receive FIFO of `capacity` bytes (a power of two, at least 16,
    * at most 2^30).
    */
   static create(capacity: number = Uart8250SharedState.DEFAULT_CAPACITY): Uart8250SharedState {
-    if (!Number.isInteger(capacity) || capacity < 16 || capacity > MAX_CAPACITY) {
-      throw new DeviceConfigError(
-        `8250 UART receive FIFO capacity ${capacity} is out of range: use a power of two from 16 to ${MAX_CAPACITY}`,
-      );
-    }
-    if ((capacity & (capacity - 1)) !== 0) {
-      throw new DeviceConfigError(
-        `8250 UART receive FIFO capacity ${capacity} is not a power of two: use e.g. ${Uart8250SharedState.DEFAULT_CAPACITY}`,
-      );
-    }
-    const buffer = new SharedArrayBuffer(HEADER_BYTES + capacity);
-    new Uint32Array(buffer, 0, HEADER_BYTES / 4)[CAPACITY] = capacity;
-    return new Uart8250SharedState(buffer);
+    return new Uart8250SharedState(allocateUartState(HEADER_BYTES, capacity, '8250 UART'));
   }
 
   /** Wraps state that {@link create} allocated, typically in another thread. */
   constructor(buffer: SharedArrayBuffer) {
-    if (Object.prototype.toString.call(buffer) !== '[object SharedArrayBuffer]') {
-      throw new DeviceConfigError(
-        '8250 UART shared state needs a SharedArrayBuffer: allocate it with Uart8250SharedState.create() and pass its .buffer',
-      );
-    }
-    const capacity =
-      buffer.byteLength > HEADER_BYTES
-        ? (new Uint32Array(buffer, 0, HEADER_BYTES / 4)[CAPACITY] ?? 0)
-        : 0;
-    if (
-      capacity === 0 ||
-      (capacity & (capacity - 1)) !== 0 ||
-      buffer.byteLength !== HEADER_BYTES + capacity
-    ) {
-      throw new DeviceConfigError(
-        `a SharedArrayBuffer of ${buffer.byteLength} bytes is not 8250 UART shared state: allocate it with Uart8250SharedState.create()`,
-      );
-    }
+    const capacity = uartStateCapacity(buffer, HEADER_BYTES, '8250 UART', 'Uart8250SharedState');
     this.buffer = buffer;
     this.capacity = capacity;
     this.#words = new Uint32Array(buffer, 0, HEADER_BYTES / 4);
-    this.#bytes = new Uint8Array(buffer, HEADER_BYTES, capacity);
-    this.#mask = capacity - 1;
+    this.#fifo = new SharedReceiveFifo(
+      this.#words,
+      HEAD,
+      TAIL,
+      new Uint8Array(buffer, HEADER_BYTES, capacity),
+    );
   }
 
   /** The guest's interrupt-enable register (IER); the device writes it, the main thread reads it. */
@@ -98,7 +69,7 @@ export class Uart8250SharedState {
 
   /** How many received bytes wait in the FIFO. */
   get receivedCount(): number {
-    return (Atomics.load(this.#words, HEAD) - Atomics.load(this.#words, TAIL)) >>> 0;
+    return this.#fifo.count;
   }
 
   /**
@@ -106,29 +77,17 @@ export class Uart8250SharedState {
    * not stored. Producer side (main thread) only.
    */
   enqueue(bytes: Uint8Array): number {
-    const head = Atomics.load(this.#words, HEAD);
-    const used = (head - Atomics.load(this.#words, TAIL)) >>> 0;
-    const count = Math.min(this.capacity - used, bytes.length);
-    const start = head & this.#mask;
-    const first = Math.min(count, this.capacity - start);
-    this.#bytes.set(bytes.subarray(0, first), start);
-    this.#bytes.set(bytes.subarray(first, count), 0);
-    Atomics.store(this.#words, HEAD, (head + count) >>> 0);
-    return count;
+    return this.#fifo.enqueue(bytes);
   }
 
   /** Takes the oldest received byte, or `undefined` if none. Consumer side (device) only. */
   dequeue(): number | undefined {
-    const tail = Atomics.load(this.#words, TAIL);
-    if (Atomics.load(this.#words, HEAD) === tail) return undefined;
-    const value = this.#bytes[tail & this.#mask];
-    Atomics.store(this.#words, TAIL, (tail + 1) >>> 0);
-    return value;
+    return this.#fifo.dequeue();
   }
 
   /** Drops every received byte (the guest cleared the receive FIFO). Consumer side only. */
   discardReceived(): void {
-    Atomics.store(this.#words, TAIL, Atomics.load(this.#words, HEAD));
+    this.#fifo.discard();
   }
 
   /** Records that received bytes were dropped because the FIFO was full. Producer side only. */
