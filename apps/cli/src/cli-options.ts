@@ -5,7 +5,7 @@ import { VmmError } from '@vmm/core';
 export class UsageError extends VmmError {}
 
 /** The hypervisors `--accel` accepts. */
-export const ACCELERATORS = ['kvm'] as const;
+export const ACCELERATORS = ['kvm', 'hvp'] as const;
 
 /** A hypervisor name `--accel` accepts. */
 export type Accelerator = (typeof ACCELERATORS)[number];

@@ -14,7 +14,7 @@ Options:
                                aarch64: "${defaultCmdline('aarch64')}")
   --memory SIZE       guest RAM, e.g. 256M, 2G                    (default: ${DEFAULT_MEMORY})
   --cpus N            number of vCPUs, 1-${MAX_VCPUS}                            (default: 1)
-  --accel NAME        hypervisor: kvm (Linux)                          (default: kvm)
+  --accel NAME        hypervisor: kvm (Linux), hvp (macOS on Apple silicon)  (default: kvm)
   --device SPEC       add a device (none are available yet; reserved for virtio)
   --debug             print stack traces on errors
   -h, --help          show this help

@@ -22,6 +22,8 @@ function backendFor(accel: Accelerator): ModuleExport {
   switch (accel) {
     case 'kvm':
       return { module: import.meta.resolve('@vmm/kvm'), export: 'kvmBackend' };
+    case 'hvp':
+      return { module: import.meta.resolve('@vmm/hvp'), export: 'hvpBackend' };
   }
 }
 

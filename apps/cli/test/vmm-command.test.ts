@@ -52,6 +52,18 @@ describe('the vmm command', () => {
     expect(stderr).toMatch(/bzImage/);
   });
 
+  it.skipIf(process.platform === 'darwin' && process.arch === 'arm64')(
+    'explains that --accel hvp needs macOS on Apple silicon, and exits 1',
+    () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'vmm-cli-')), 'Image');
+      writeFileSync(file, Buffer.alloc(4096));
+      const { status, stderr } = vmm(['--accel', 'hvp', '--kernel', file]);
+      expect(status).toBe(1);
+      expect(stderr).toMatch(/^vmm: hvp runs on macOS on Apple silicon/);
+      expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    },
+  );
+
   it('rejects a bad memory size', () => {
     const { status, stderr } = vmm(['--kernel', kernel, '--memory', 'lots']);
     expect(status).toBe(1);
