@@ -1,28 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { MmioBus, PioBus, aarch64Layout, type MmioDevice } from '@vmm/core';
+import { MmioBus, PioBus, aarch64Layout } from '@vmm/core';
+import { Pl011, Pl011SharedState } from '@vmm/devices';
 import { runVcpu } from '@vmm/machine';
 import { HvExitReason, HvReg, HvSysReg, CntvCtl, PsciFunction, hvRegX } from '../src/index.js';
 import { ENTRY, exceptionStep, fakeVm, psciStep } from './fake-vm.js';
 import { dataAbort } from './syndromes.js';
 
-/** A UART-like device: bytes written to offset 0 are recorded; offset 0x18 reads a status. */
-class RecordingUart implements MmioDevice {
-  readonly output: number[] = [];
-  read(offset: number, data: Uint8Array): void {
-    data.fill(0);
-    if (offset === 0x18) data[0] = 0x90; // "transmit FIFO empty", as a PL011 FR would say
-  }
-  write(offset: number, data: Uint8Array): void {
-    if (offset === 0) this.output.push(data[0]!);
-  }
-}
-
 describe('a scripted guest through runVcpu and the real MmioBus', () => {
-  it('prints through MMIO, survives a timer tick, reads a status register and powers off', () => {
+  it('prints through the PL011, survives a timer tick, reads its flag register and powers off', () => {
     const { vcpu, fake } = fakeVm();
-    const uart = new RecordingUart();
+    const output: number[] = [];
+    const uart = new Pl011({
+      state: Pl011SharedState.create(),
+      sink: (bytes) => output.push(...bytes),
+      irq: { setLevel: () => undefined, pulse: () => undefined },
+    });
     const mmio = new MmioBus();
-    mmio.register(aarch64Layout.PL011_START, aarch64Layout.PL011_SIZE, uart, 'uart');
+    mmio.register(aarch64Layout.PL011_START, aarch64Layout.PL011_SIZE, uart, 'PL011');
 
     const UART = aarch64Layout.PL011_START;
     // strb w1, [x0] with x0 = UART and w1 = each character
@@ -44,7 +38,7 @@ describe('a scripted guest through runVcpu and the real MmioBus', () => {
         reason: HvExitReason.VTIMER_ACTIVATED,
         guest: (v) => v.sysRegisters.set(HvSysReg.CNTV_CTL_EL0, CntvCtl.ENABLE | CntvCtl.ISTATUS),
       },
-      // ldr w2, [x0, #0x18]
+      // ldr w2, [x0, #0x18]   (UARTFR: TXFE | RXFE when idle)
       exceptionStep(
         dataAbort({ size: 4, register: 2, write: false }),
         (v) => v.sysRegisters.set(HvSysReg.CNTV_CTL_EL0, CntvCtl.ENABLE), // tick handled
@@ -60,7 +54,7 @@ describe('a scripted guest through runVcpu and the real MmioBus', () => {
     const outcome = runVcpu(vcpu, { pio: new PioBus(), mmio, pendingOutcome: () => undefined });
 
     expect(outcome).toEqual({ kind: 'power-off' });
-    expect(String.fromCharCode(...uart.output)).toBe('hi\n');
+    expect(String.fromCharCode(...output)).toBe('hi\n');
     expect(status).toBe(0x90n);
     expect(pcBeforeOff).toBe(ENTRY + 4n * 4n); // four MMIO instructions stepped over
     expect(fake.runsWithIrq).toBe(1); // the timer IRQ reached the guest once
