@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { aarch64HostAssetPaths } from './aarch64-host-asset-paths.js';
+import { fetchAarch64HostAssets } from './fetch-aarch64-host-assets.js';
 import { fetchGuestAssets } from './fetch-guest-assets.js';
 import { parseGuestArch } from './guest-arch.js';
 import { guestAssetPaths } from './guest-asset-paths.js';
@@ -14,7 +16,7 @@ export interface CliIo {
 }
 
 /** The text `vmm-guest --help` prints. */
-export const CLI_USAGE = `Usage: vmm-guest <command> [--arch x86_64]
+export const CLI_USAGE = `Usage: vmm-guest <command> [--arch x86_64|aarch64] [--with-host]
 
 Fetches a Debian guest kernel and busybox with apt and builds an initramfs for vmm,
 into <repo>/.cache/guest (or $VMM_CACHE_DIR/guest).
@@ -24,7 +26,9 @@ Commands:
   paths    print where the assets are (JSON), without fetching anything
 
 Options:
-  --arch <arch>  guest architecture (default x86_64; the only one supported so far)
+  --arch <arch>  guest architecture: x86_64 (default) or aarch64
+  --with-host    with fetch --arch aarch64: also fetch what an emulated arm64 host needs to run
+                 vmm (Node.js, koffi's arm64 module, arm64 glibc) into .cache/guest/aarch64/host
   -h, --help     show this help
 `;
 
@@ -41,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       allowPositionals: true,
       options: {
         arch: { type: 'string', default: 'x86_64' },
+        'with-host': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -58,12 +63,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`vmm-guest: ${what}; use 'fetch' or 'paths' (see vmm-guest --help)\n`);
     return 2;
   }
+  const withHost = parsed.values['with-host'] === true;
+  if (withHost && (command !== 'fetch' || parsed.values.arch !== 'aarch64')) {
+    io.stderr(
+      'vmm-guest: --with-host goes with `fetch --arch aarch64` only (see vmm-guest --help)\n',
+    );
+    return 2;
+  }
   try {
     const arch = parseGuestArch(parsed.values.arch ?? 'x86_64');
     if (command === 'paths') {
       const paths = guestAssetPaths({ arch });
       const ready = existsSync(paths.vmlinuz) && existsSync(paths.initramfs);
-      io.stdout(`${JSON.stringify({ ...paths, ready }, null, 2)}\n`);
+      const host = arch === 'aarch64' ? hostPathsJson() : {};
+      io.stdout(`${JSON.stringify({ ...paths, ready, ...host }, null, 2)}\n`);
       return 0;
     }
     const log: GuestToolsLogger = (message) => io.stderr(`vmm-guest: ${message}\n`);
@@ -71,11 +84,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(
       `vmlinuz ${assets.vmlinuz}\ninitramfs ${assets.initramfs}\nkernel-release ${assets.kernelRelease}\n`,
     );
+    if (withHost) {
+      const host = await fetchAarch64HostAssets({ log });
+      io.stdout(
+        `node ${host.node}\nnode-version ${host.nodeVersion}\nkoffi-prebuild ${host.koffiPrebuildDir}\nlib-dir ${host.libDir}\nloader ${host.loader}\n`,
+      );
+    }
     return 0;
   } catch (error) {
     io.stderr(`vmm-guest: ${oneLine(error)}\n`);
     return 1;
   }
+}
+
+function hostPathsJson(): { host: Record<string, unknown> } {
+  const host = aarch64HostAssetPaths();
+  const ready = [host.node, host.koffiModule, host.loader].every((path) => existsSync(path));
+  return { host: { ...host, ready } };
 }
 
 function oneLine(error: unknown): string {

@@ -17,6 +17,12 @@ export interface DebianPackageInfo {
   architecture: string;
   /** The raw `Depends:` field; empty when the package has none. */
   depends: string;
+  /**
+   * The version of the source package it was built from: the version in `Source: name (version)`
+   * when the record has one (a binary-only rebuild, `+b1`), else {@link version}. Equal source
+   * versions on two architectures mean the same source and configuration.
+   */
+  sourceVersion: string;
 }
 
 /** Options for {@link DebianPackages}. */
@@ -39,6 +45,8 @@ const UNPACKED_FROM = '.vmm-unpacked-from';
 export class DebianPackages {
   private listsUpdate: Promise<void> | null = null;
 
+  private readonly known = new Map<string, DebianPackageInfo>();
+
   private readonly options: DebianPackagesOptions;
 
   /** Creates the fetcher; see {@link DebianPackagesOptions}. */
@@ -47,24 +55,29 @@ export class DebianPackages {
   }
 
   /**
-   * Looks up the candidate version of `spec` (`name` or `name:arch`).
+   * Looks up the candidate version of `spec` (`name` or `name:arch`). Answers are remembered
+   * until this fetcher runs `apt-get update`.
    *
    * @throws {@link DebianPackageError} when apt does not know the package even after an update.
    * @throws {@link HostSetupError} when the lists need an update and this process is not root.
    */
   async info(spec: string): Promise<DebianPackageInfo> {
-    const found = await this.show(spec);
-    if (found !== null) {
-      return found;
+    const cached = this.known.get(spec);
+    if (cached !== undefined) {
+      return cached;
     }
-    await this.updateLists(`apt does not know ${spec}`);
-    const retried = await this.show(spec);
-    if (retried === null) {
+    let found = await this.show(spec);
+    if (found === null) {
+      await this.updateLists(`apt does not know ${spec}`);
+      found = await this.show(spec);
+    }
+    if (found === null) {
       throw new DebianPackageError(
         `apt knows no package ${spec}, even after apt-get update: enable Debian bookworm 'main' in /etc/apt/sources.list`,
       );
     }
-    return retried;
+    this.known.set(spec, found);
+    return found;
   }
 
   /**
@@ -74,12 +87,9 @@ export class DebianPackages {
    * @throws {@link DebianPackageError} when the metapackage names no `linux-image-<version>` package.
    */
   async resolveKernelPackage(profile: GuestArchProfile): Promise<string> {
-    const meta = await this.info(`${profile.kernelMetaPackage}:${profile.debianArch}`);
-    const image = meta.depends
-      .split(/[,|]/)
-      .map((dependency) => dependency.trim().split(/[\s(]/)[0]?.split(':')[0] ?? '')
-      .find((name) => /^linux-image-\d/.test(name));
-    if (image === undefined) {
+    const meta = await this.info(archQualified(profile.kernelMetaPackage, profile.debianArch));
+    const image = kernelImagePackage(meta.depends);
+    if (image === null) {
       throw new DebianPackageError(
         `${meta.name} ${meta.version} depends on no linux-image-<version> package (Depends: ${meta.depends})`,
       );
@@ -165,27 +175,24 @@ export class DebianPackages {
   }
 
   private async show(spec: string): Promise<DebianPackageInfo | null> {
-    let stdout: string;
     try {
-      ({ stdout } = await runCommand('apt-cache', ['show', '--no-all-versions', spec]));
+      const { stdout } = await runCommand('apt-cache', ['show', '--no-all-versions', spec]);
+      return parseAptCacheShow(stdout);
     } catch (error) {
       if (error instanceof CommandFailedError) {
         return null;
       }
       throw error;
     }
-    const field = (name: string): string =>
-      new RegExp(`^${name}: (.*)$`, 'm').exec(stdout)?.[1]?.trim() ?? '';
-    const info = {
-      name: field('Package'),
-      version: field('Version'),
-      architecture: field('Architecture'),
-      depends: field('Depends'),
-    };
-    return info.name === '' || info.version === '' ? null : info;
   }
 
-  private updateLists(reason: string): Promise<void> {
+  /**
+   * Runs `apt-get update` once for this fetcher (later calls wait for that same run), logging
+   * `reason`.
+   *
+   * @throws {@link HostSetupError} when this process is not root.
+   */
+  updateLists(reason: string): Promise<void> {
     if (!isRoot()) {
       throw new HostSetupError(
         `${reason}: run \`sudo apt-get update\` (or run vmm-guest as root) and try again`,
@@ -193,10 +200,52 @@ export class DebianPackages {
     }
     if (this.listsUpdate === null) {
       this.options.log(`${reason}; running apt-get update`);
-      this.listsUpdate = runCommand('apt-get', ['update']).then(() => undefined);
+      this.listsUpdate = runCommand('apt-get', ['update']).then(() => {
+        this.known.clear();
+      });
     }
     return this.listsUpdate;
   }
+}
+
+/**
+ * Returns the package name with Debian's architecture qualifier, e.g. `busybox-static:arm64`,
+ * the form apt-cache and apt-get take for a foreign-architecture package.
+ */
+export function archQualified(name: string, debianArch: string): string {
+  return `${name}:${debianArch}`;
+}
+
+/**
+ * Returns the versioned kernel image package (`linux-image-<version>...`) that a kernel
+ * metapackage's `Depends:` field names, without version constraints or an architecture
+ * qualifier, e.g. `linux-image-6.1.0-56-cloud-arm64` from
+ * `linux-image-6.1.0-56-cloud-arm64:arm64 (= 6.1.192-2)`; `null` when there is none.
+ */
+export function kernelImagePackage(depends: string): string | null {
+  const names = depends
+    .split(/[,|]/)
+    .map((dependency) => dependency.trim().split(/[\s(]/)[0]?.split(':')[0] ?? '');
+  return names.find((name) => /^linux-image-\d/.test(name)) ?? null;
+}
+
+/**
+ * Parses the output of `apt-cache show --no-all-versions <spec>` (one record) into a
+ * {@link DebianPackageInfo}; `null` when it has no `Package:` or `Version:` field.
+ */
+export function parseAptCacheShow(record: string): DebianPackageInfo | null {
+  const field = (name: string): string =>
+    new RegExp(`^${name}: (.*)$`, 'm').exec(record)?.[1]?.trim() ?? '';
+  const version = field('Version');
+  const source = /\((.+)\)/.exec(field('Source'))?.[1]?.trim();
+  const info = {
+    name: field('Package'),
+    version,
+    architecture: field('Architecture'),
+    depends: field('Depends'),
+    sourceVersion: source ?? version,
+  };
+  return info.name === '' || info.version === '' ? null : info;
 }
 
 /** The file name `apt-get download` gives a package: `name_version_arch.deb`, `:` as `%3a`. */

@@ -57,3 +57,40 @@ export class RepoRootNotFoundError extends GuestToolsError {
     );
   }
 }
+
+/** A kernel image is not in the format its architecture boots (e.g. no arm64 `Image` magic). */
+export class KernelImageError extends GuestToolsError {}
+
+/** A file is not an ELF file, or its headers are truncated or malformed. */
+export class ElfFormatError extends GuestToolsError {}
+
+/** An ELF file was built for another machine than the one it is needed for. */
+export class ElfMachineError extends GuestToolsError {
+  /** Creates the error for the file `source`, whose `e_machine` is `actual` not `expected`. */
+  constructor(
+    /** Where the file came from (a path or a description), for the message. */
+    readonly source: string,
+    /** The `e_machine` the file has. */
+    readonly actual: number,
+    /** The `e_machine` it should have. */
+    readonly expected: number,
+  ) {
+    super(
+      `${source} is an ELF file for machine ${actual} (${elfMachineLabel(actual)}), not ${expected} (${elfMachineLabel(expected)}); delete it and fetch again`,
+    );
+  }
+}
+
+/** An npm package could not be looked up, downloaded or does not hold what was expected. */
+export class NpmPackageError extends GuestToolsError {}
+
+function elfMachineLabel(machine: number): string {
+  switch (machine) {
+    case 62:
+      return 'x86_64';
+    case 183:
+      return 'aarch64';
+    default:
+      return 'unknown';
+  }
+}

@@ -1,18 +1,22 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DebianPackages } from './debian-packages.js';
+import { busyboxApplets } from './busybox-applets.js';
+import { archQualified, DebianPackages } from './debian-packages.js';
 import { ensureDebianHost } from './debian-host.js';
-import { DebianPackageError, GuestToolsError } from './errors.js';
+import { ensureDpkgArchitecture } from './dpkg-architecture.js';
+import { checkElfMachine } from './elf-header.js';
+import { DebianPackageError } from './errors.js';
 import { writeFileIfChanged } from './file-cache.js';
-import { GUEST_ARCH_PROFILES, type GuestArchProfile } from './guest-arch.js';
+import { GUEST_ARCH_PROFILES } from './guest-arch.js';
 import {
   guestAssetPaths,
   type GuestAssetPathOptions,
   type GuestAssetPaths,
 } from './guest-asset-paths.js';
-import { runCommand } from './host-command.js';
-import { DEFAULT_APPLETS, buildInitramfs } from './initramfs.js';
+import { buildInitramfs } from './initramfs.js';
+import { kvmBuild, type KvmBuild } from './kernel-config.js';
+import { checkKernelImage } from './kernel-image.js';
 import { stderrLogger, type GuestToolsLogger } from './logger.js';
 
 /** Options for {@link fetchGuestAssets}. */
@@ -29,6 +33,13 @@ export interface FetchedGuestAssets extends GuestAssetPaths {
   kernelPackage: string;
   /** `lib/modules/<release>` of the unpacked kernel package. */
   modulesDir: string;
+  /** `boot/config-<release>` of the unpacked kernel package. */
+  kernelConfig: string;
+  /**
+   * How the kernel provides KVM (`CONFIG_KVM`): `module` on x86_64 (see `kvmModules`),
+   * `built-in` on aarch64.
+   */
+  kvm: KvmBuild;
   /** The busybox applets linked in the initramfs's /bin. */
   applets: readonly string[];
 }
@@ -37,16 +48,19 @@ export interface FetchedGuestAssets extends GuestAssetPaths {
  * Makes sure the cache holds a guest kernel and initramfs for `options.arch` (x86_64 by
  * default), doing only the missing work, and returns where everything is:
  *
- * 1. checks the host has apt (installing `dpkg-deb` if needed; `apt-get update` only when the
- *    package lists lack what is needed; both need root);
+ * 1. checks the host has apt (installing `dpkg-deb` if needed); for a foreign architecture
+ *    (aarch64 on an amd64 host) adds it with `dpkg --add-architecture` and runs `apt-get update`
+ *    when it was missing; `apt-get update` also runs when the package lists lack what is
+ *    needed (all of this needs root);
  * 2. resolves the versioned kernel package behind `linux-image-cloud-<debian arch>`, downloads it
- *    and `busybox-static` into `<cache>/debs` and unpacks them into `<arch>/kernel-tree` and
- *    `<arch>/busybox-tree` (modules stay there, e.g. for the KVM modules);
- * 3. copies `boot/vmlinuz-<release>` to `<arch>/vmlinuz`, writes `<arch>/kernel-release`, copies
- *    the static busybox to `<arch>/busybox`;
- * 4. builds `<arch>/initramfs.cpio.gz` with {@link buildInitramfs}: the stock `/init` and every
- *    applet `busybox --list` names (or {@link DEFAULT_APPLETS} when the guest's busybox cannot
- *    run on this host).
+ *    and `busybox-static` (both `:<debian arch>`) into `<cache>/debs` and unpacks them into
+ *    `<arch>/kernel-tree` and `<arch>/busybox-tree` (modules stay there, e.g. for the KVM modules);
+ * 3. checks `boot/vmlinuz-<release>` is a kernel image of the architecture (bzImage, or raw
+ *    arm64 `Image`) and copies it to `<arch>/vmlinuz`, writes `<arch>/kernel-release`, checks
+ *    the static busybox is an ELF program of the architecture and copies it to `<arch>/busybox`;
+ * 4. builds `<arch>/initramfs.cpio.gz` with {@link buildInitramfs}: the stock `/init` and the
+ *    applets {@link busyboxApplets} finds (`busybox --list`, run on the host's own build of the
+ *    same busybox version when the guest's cannot run here).
  *
  * Files are only rewritten when their contents change, so a second run downloads and writes
  * nothing. Progress goes to `options.log`.
@@ -61,17 +75,25 @@ export async function fetchGuestAssets(
   const profile = GUEST_ARCH_PROFILES[paths.arch];
   await ensureDebianHost(log);
   const packages = new DebianPackages({ debsDir: paths.debsDir, log });
+  const dpkg = await ensureDpkgArchitecture(profile.debianArch, log);
+  if (dpkg.added) {
+    await packages.updateLists(`added the ${profile.debianArch} architecture`);
+  }
   const kernelPackage = await packages.resolveKernelPackage(profile);
+  const busyboxSpec = archQualified(profile.busyboxPackage, profile.debianArch);
   const [kernelDeb, busyboxDeb] = await Promise.all([
-    packages.download(`${kernelPackage}:${profile.debianArch}`),
-    packages.download(`${profile.busyboxPackage}:${profile.debianArch}`),
+    packages.download(archQualified(kernelPackage, profile.debianArch)),
+    packages.download(busyboxSpec),
   ]);
+  const busyboxPackage = await packages.info(busyboxSpec);
   await mkdir(paths.archDir, { recursive: true });
   await packages.unpack(kernelDeb, paths.kernelTree);
   await packages.unpack(busyboxDeb, paths.busyboxTree);
 
   const kernelRelease = await findKernelRelease(paths.kernelTree, kernelPackage);
-  const vmlinuz = await readFile(join(paths.kernelTree, 'boot', `vmlinuz-${kernelRelease}`));
+  const vmlinuzSource = join(paths.kernelTree, 'boot', `vmlinuz-${kernelRelease}`);
+  const vmlinuz = await readFile(vmlinuzSource);
+  checkKernelImage(profile.kernelImageFormat, vmlinuz, vmlinuzSource);
   if (await writeFileIfChanged(paths.vmlinuz, vmlinuz, 0o644)) {
     log(`wrote ${paths.vmlinuz} (${kernelRelease})`);
   }
@@ -82,8 +104,17 @@ export async function fetchGuestAssets(
     throw new DebianPackageError(`${busyboxDeb} holds no bin/busybox; delete it and fetch again`);
   }
   const busybox = await readFile(busyboxSource);
+  checkElfMachine(busybox, profile.elfMachine, busyboxSource);
   await writeFileIfChanged(paths.busybox, busybox, 0o755);
-  const applets = await listApplets(paths.busybox, profile, log);
+  const applets = await busyboxApplets({
+    profile,
+    busybox: paths.busybox,
+    busyboxPackage,
+    hostDebianArch: dpkg.native,
+    hostBusyboxTree: paths.hostBusyboxTree,
+    packages,
+    log,
+  });
   if (await writeFileIfChanged(paths.initramfs, buildInitramfs({ busybox, applets }), 0o644)) {
     log(`wrote ${paths.initramfs} (${applets.length} busybox applets)`);
   }
@@ -94,7 +125,21 @@ export async function fetchGuestAssets(
       `${kernelPackage} has no lib/modules/${kernelRelease}; delete ${paths.kernelTree} and fetch again`,
     );
   }
-  return { ...fetched, modulesDir: fetched.modulesDir, kernelRelease, kernelPackage, applets };
+  if (fetched.kernelConfig === null || !existsSync(fetched.kernelConfig)) {
+    throw new DebianPackageError(
+      `${kernelPackage} has no boot/config-${kernelRelease}; delete ${paths.kernelTree} and fetch again`,
+    );
+  }
+  const kvm = kvmBuild(await readFile(fetched.kernelConfig, 'utf8'));
+  return {
+    ...fetched,
+    modulesDir: fetched.modulesDir,
+    kernelConfig: fetched.kernelConfig,
+    kernelRelease,
+    kernelPackage,
+    kvm,
+    applets,
+  };
 }
 
 async function findKernelRelease(kernelTree: string, kernelPackage: string): Promise<string> {
@@ -107,26 +152,4 @@ async function findKernelRelease(kernelTree: string, kernelPackage: string): Pro
     );
   }
   return images[0].slice('vmlinuz-'.length);
-}
-
-async function listApplets(
-  busybox: string,
-  profile: GuestArchProfile,
-  log: GuestToolsLogger,
-): Promise<readonly string[]> {
-  if (process.arch !== profile.nodeArch) {
-    log(
-      `the ${profile.arch} busybox cannot run on this ${process.arch} host; linking the default applets`,
-    );
-    return DEFAULT_APPLETS;
-  }
-  const { stdout } = await runCommand(busybox, ['--list']);
-  const listed = stdout.split('\n').filter((name) => name !== '');
-  const missing = DEFAULT_APPLETS.filter((applet) => !listed.includes(applet));
-  if (missing.length > 0) {
-    throw new GuestToolsError(
-      `${busybox} lacks the applets ${missing.join(', ')} that /init needs`,
-    );
-  }
-  return listed;
 }

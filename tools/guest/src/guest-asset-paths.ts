@@ -21,7 +21,7 @@ export interface GuestAssetPaths {
   debsDir: string;
   /** The directory of this architecture's assets. */
   archDir: string;
-  /** The kernel image (a bzImage on x86_64). */
+  /** The kernel image (a bzImage on x86_64, a raw arm64 `Image` on aarch64). */
   vmlinuz: string;
   /** A text file holding the kernel release string (`uname -r` in the guest) and a newline. */
   kernelReleaseFile: string;
@@ -33,16 +33,24 @@ export interface GuestAssetPaths {
   kernelTree: string;
   /** The unpacked busybox package. */
   busyboxTree: string;
+  /**
+   * The unpacked busybox package of the host's own architecture, used only to list the applets
+   * when the guest's busybox cannot run on this host (aarch64 assets on an x86_64 host).
+   */
+  hostBusyboxTree: string;
   /** `lib/modules/<release>` in {@link kernelTree}; `null` until the kernel is fetched. */
   modulesDir: string | null;
+  /** The kernel's build configuration, `boot/config-<release>`; `null` until it is fetched. */
+  kernelConfig: string | null;
   /**
    * The KVM modules inside {@link modulesDir} (`kvm`, `kvm-amd`, `kvm-intel` and their
-   * dependency `irqbypass`), as paths; `null` until the kernel is fetched.
+   * dependency `irqbypass`), as paths; `null` until the kernel is fetched, and always `null`
+   * for aarch64, whose Debian kernel has KVM built in (`CONFIG_KVM=y`).
    */
   kvmModules: KvmModulePaths | null;
 }
 
-/** Paths of the KVM kernel modules of the guest kernel, for nested-virtualization tests. */
+/** Paths of the x86_64 guest kernel's KVM modules, for nested-virtualization tests. */
 export interface KvmModulePaths {
   /** `virt/lib/irqbypass.ko`, which kvm.ko depends on. */
   irqbypass: string;
@@ -67,11 +75,12 @@ export function guestAssetPaths(options: GuestAssetPathOptions = {}): GuestAsset
   const release = existsSync(kernelReleaseFile)
     ? readFileSync(kernelReleaseFile, 'utf8').trim()
     : '';
+  const profile = GUEST_ARCH_PROFILES[arch];
   const modulesDir = release === '' ? null : join(kernelTree, 'lib', 'modules', release);
   const kvmDir =
-    modulesDir === null
+    modulesDir === null || !profile.kvmModules
       ? null
-      : join(modulesDir, 'kernel', GUEST_ARCH_PROFILES[arch].kernelArchDir, 'kvm');
+      : join(modulesDir, 'kernel', profile.kernelArchDir, 'kvm');
   return {
     arch,
     cacheDir,
@@ -83,7 +92,9 @@ export function guestAssetPaths(options: GuestAssetPathOptions = {}): GuestAsset
     busybox: join(archDir, 'busybox'),
     kernelTree,
     busyboxTree: join(archDir, 'busybox-tree'),
+    hostBusyboxTree: join(archDir, 'host-busybox-tree'),
     modulesDir,
+    kernelConfig: release === '' ? null : join(kernelTree, 'boot', `config-${release}`),
     kvmModules:
       modulesDir === null || kvmDir === null
         ? null

@@ -27,6 +27,9 @@ export interface InitScriptOptions {
  *    and runs `poweroff -f` when that shell exits, since PID 1 must never return.
  *
  * Every message the script itself prints starts with `vmm-init: `, except the report lines.
+ * The script names no console device, so it serves every architecture: the kernel's `console=`
+ * picks the port (`ttyS0` on x86_64, `ttyAMA0` on aarch64), `/dev/console` follows it, and
+ * cttyhack finds the real device behind it.
  */
 export function renderInitScript(options: InitScriptOptions = {}): string {
   const marker = options.marker ?? GUEST_INIT_MARKER;

@@ -59,7 +59,34 @@ describe('vmm-guest command line', () => {
     const { code, err } = await cli('fetch', '--arch', 'riscv64');
     expect(code).toBe(1);
     expect(err).toBe(
-      "vmm-guest: guest architecture 'riscv64' is not supported; use one of: x86_64\n",
+      "vmm-guest: guest architecture 'riscv64' is not supported; use one of: x86_64, aarch64\n",
     );
+  });
+
+  it('prints the aarch64 paths with the host assets, without fetching', async () => {
+    const { code, out, err } = await cli('paths', '--arch', 'aarch64');
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    const paths = JSON.parse(out) as Record<string, unknown> & { host: Record<string, unknown> };
+    expect(paths.arch).toBe('aarch64');
+    expect(paths.vmlinuz).toBe(join(cacheRoot, 'guest', 'aarch64', 'vmlinuz'));
+    expect(paths.ready).toBe(false);
+    expect(paths.host.node).toBe(join(cacheRoot, 'guest', 'aarch64', 'host', 'node'));
+    expect(paths.host.ready).toBe(false);
+    const x86 = JSON.parse((await cli('paths')).out) as Record<string, unknown>;
+    expect(x86.host).toBeUndefined();
+  });
+
+  it('takes --with-host only with fetch --arch aarch64', async () => {
+    for (const argv of [
+      ['fetch', '--with-host'],
+      ['paths', '--arch', 'aarch64', '--with-host'],
+    ]) {
+      const { code, out, err } = await cli(...argv);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(out).toBe('');
+      expect(err).toMatch(/^vmm-guest: --with-host goes with `fetch --arch aarch64` only/);
+    }
+    expect(CLI_USAGE).toContain('--with-host');
   });
 });

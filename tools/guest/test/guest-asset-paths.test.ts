@@ -67,9 +67,23 @@ describe('guestAssetPaths', () => {
     });
   });
 
-  it('accepts x86_64 and refuses other architectures by name', () => {
+  it('has no KVM module paths on aarch64, whose kernel builds KVM in', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'vmm-guest-'));
+    mkdirSync(join(cacheDir, 'aarch64'));
+    writeFileSync(join(cacheDir, 'aarch64', 'kernel-release'), '6.1.0-99-cloud-arm64\n');
+    const paths = guestAssetPaths({ cacheDir, arch: 'aarch64' });
+    const tree = join(cacheDir, 'aarch64', 'kernel-tree');
+    expect(paths.vmlinuz).toBe(join(cacheDir, 'aarch64', 'vmlinuz'));
+    expect(paths.modulesDir).toBe(join(tree, 'lib', 'modules', '6.1.0-99-cloud-arm64'));
+    expect(paths.kernelConfig).toBe(join(tree, 'boot', 'config-6.1.0-99-cloud-arm64'));
+    expect(paths.kvmModules).toBeNull();
+    expect(paths.hostBusyboxTree).toBe(join(cacheDir, 'aarch64', 'host-busybox-tree'));
+  });
+
+  it('accepts x86_64 and aarch64 and refuses other architectures by name', () => {
     expect(parseGuestArch('x86_64')).toBe('x86_64');
-    expect(() => parseGuestArch('aarch64')).toThrow(UnsupportedGuestArchError);
-    expect(() => parseGuestArch('amd64')).toThrow(/use one of: x86_64/);
+    expect(parseGuestArch('aarch64')).toBe('aarch64');
+    expect(() => parseGuestArch('arm64')).toThrow(UnsupportedGuestArchError);
+    expect(() => parseGuestArch('amd64')).toThrow(/use one of: x86_64, aarch64/);
   });
 });

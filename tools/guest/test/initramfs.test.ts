@@ -128,6 +128,11 @@ describe('renderInitScript', () => {
     expect(step).toBeLessThan(custom.indexOf('/proc/cmdline'));
   });
 
+  it('names no console device, so the same script serves ttyS0 and ttyAMA0', () => {
+    expect(script).not.toMatch(/tty(S|AMA)\d/);
+    expect(script).not.toMatch(/console=/);
+  });
+
   it('is valid POSIX shell (`sh -n`)', () => {
     const check = spawnSync('sh', ['-n'], { input: renderInitScript({ extraSteps: ['true'] }) });
     expect(check.stderr.toString()).toBe('');
