@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FlatBinaryLoader } from '@vmm/bootloader';
 import { Machine, describeOutcome } from '@vmm/machine';
+import { median } from './median.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageRoot = join(here, '..');
@@ -67,11 +68,6 @@ function referenceNanoseconds(binary: string, exits: number): number {
   return Number(execFileSync(binary, [String(exits)], { encoding: 'utf8' }).trim());
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -94,7 +90,7 @@ async function main(): Promise<void> {
     samples.vmm.large.push(await vmmNanoseconds(large));
   }
   const perExit = (side: { small: number[]; large: number[] }): number =>
-    (median(side.large) - median(side.small)) / (large - small) / 1000;
+    ((median(side.large) ?? 0) - (median(side.small) ?? 0)) / (large - small) / 1000;
   const c = perExit(samples.c);
   const vmm = perExit(samples.vmm);
   console.log(`exit latency (${small} and ${large} exits, median of ${rounds} rounds)`);

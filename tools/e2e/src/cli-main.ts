@@ -31,7 +31,7 @@ Commands:
   shell    boot the inner guest's shell with this terminal attached (Ctrl-] stops QEMU)
 
 Options:
-  --arch <arch>          architecture (default x86_64; the only one so far)
+  --arch <arch>          architecture: x86_64 (default) or aarch64
   --scenario <name>      a scenario to run (repeatable)
   --watchdog <seconds>   override the scenarios' watchdog
   --json                 print the results as JSON instead of summaries

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   fetchGuestAssets,
@@ -15,7 +15,13 @@ import { ImageTree, imageCacheKey } from './image-tree.js';
 import { readKernelModule } from './kernel-modules.js';
 import { stderrLogger, type E2eLogger } from './logger.js';
 import { renderOuterInit, renderVmmWrapper } from './outer-init-script.js';
-import { sharedLibraries } from './shared-libraries.js';
+import { outerNodeSource, prepareOuterNodeRuntime } from './outer-node-runtime.js';
+import {
+  OUTER_QEMU_LAYOUT,
+  locateQemuBundle,
+  outerQemuPath,
+  type OuterQemuOptions,
+} from './qemu-bundle.js';
 import { deployVmmCli, keepDeployedFile } from './vmm-deploy.js';
 
 /** Where things live inside the outer host image. */
@@ -67,6 +73,20 @@ export interface OuterImage {
   sizeBytes: number;
   /** True when the image came from the cache, false when it was just built. */
   reused: boolean;
+  /** The variant's name (`BuildOuterImageOptions.variant`), or `null` for the standard image. */
+  variant: string | null;
+  /** The QEMU program inside the image, or `null` when the image holds no QEMU. */
+  qemuBinary: string | null;
+}
+
+/** A file added to the outer image as it is, e.g. a benchmark's script. */
+export interface OuterImageExtraFile {
+  /** Its absolute path inside the image; it must not collide with the image's own files. */
+  path: string;
+  /** Its contents; a string is written as UTF-8. */
+  data: Uint8Array | string;
+  /** Permission bits; 0o644 when omitted. */
+  mode?: number;
 }
 
 /** Options for {@link buildOuterImage}. */
@@ -79,6 +99,51 @@ export interface BuildOuterImageOptions {
   cacheDir?: string;
   /** The repository whose vmm CLI goes into the image; found from this module by default. */
   repoRoot?: string;
+  /**
+   * Also put the host's QEMU system emulator of the architecture into the image, for
+   * benchmarks that run it beside vmm in the outer host: the program at
+   * `/usr/bin/<profile.qemuBinary>`, its shared libraries at their host paths and the named
+   * firmware files in `/qemu-share` (`-L /qemu-share`). Needs a {@link variant}.
+   */
+  qemu?: OuterQemuOptions;
+  /** Files to add as they are (e.g. a benchmark's script). Needs a {@link variant}. */
+  extraFiles?: readonly OuterImageExtraFile[];
+  /**
+   * Names an image with extra contents ({@link qemu}, {@link extraFiles}): it is cached as
+   * `outer-<variant>-<hash>.cpio` and replaces only older images of the same variant, so the
+   * standard image (`outer-<hash>.cpio`, kept small) and each variant live side by side.
+   * Lowercase letters, digits and dashes.
+   */
+  variant?: string;
+}
+
+/** The cache file names of images of `variant` (`null`: the standard image). */
+function cacheFileName(variant: string | null, key: string): string {
+  return variant === null
+    ? `outer-${key.slice(0, 16)}.cpio`
+    : `outer-${variant}-${key.slice(0, 16)}.cpio`;
+}
+
+/** Tells whether `name` is the cache file of an image of `variant` (any hash). */
+export function isOuterImageFile(name: string, variant: string | null): boolean {
+  const prefix = variant === null ? 'outer-' : `outer-${variant}-`;
+  return name.startsWith(prefix) && /^[0-9a-f]{16}\.cpio$/.test(name.slice(prefix.length));
+}
+
+function checkVariant(options: BuildOuterImageOptions): string | null {
+  const variant = options.variant ?? null;
+  if (variant !== null && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(variant)) {
+    throw new OuterImageError(
+      `outer image variant '${variant}' must be lowercase letters, digits and single dashes`,
+    );
+  }
+  const extras = options.qemu !== undefined || (options.extraFiles ?? []).length > 0;
+  if (extras && variant === null) {
+    throw new OuterImageError(
+      'an outer image with QEMU or extra files needs a variant name, so that it does not replace the standard image',
+    );
+  }
+  return variant;
 }
 
 /**
@@ -87,25 +152,28 @@ export interface BuildOuterImageOptions {
  * - busybox (static, from @vmm/guest-tools) with its applets and the outer `/init`
  *   ({@link renderOuterInit}), plus static nodes for the serial ports;
  * - the KVM modules of the Debian kernel (decompressed when they are `.ko.xz`);
- * - this process's node binary with every shared library `ldd` names, at the same paths;
+ * - node with its shared libraries ({@link prepareOuterNodeRuntime}): this process's node and
+ *   what `ldd` names, at the same paths, or for an arm64 outer host on another machine the
+ *   fetched arm64 node and glibc, with koffi's arm64 module in the deployment;
  * - the vmm CLI as `pnpm deploy` lays it out, and `/bin/vmm` to run it;
- * - the inner guest's kernel and stock initramfs under `/guest`.
+ * - the inner guest's kernel and stock initramfs under `/guest`;
+ * - for a variant (`options.variant`): QEMU with its libraries and firmware
+ *   (`options.qemu`) and `options.extraFiles`.
  *
  * The files are gathered first and hashed ({@link imageCacheKey}); the archive is written only
- * when no image with that hash is cached, as `<cache>/<arch>/outer-<hash>.cpio`, and older
- * images of the architecture are deleted then. Guest assets are fetched when missing.
+ * when no image with that hash is cached, as `<cache>/<arch>/outer-<hash>.cpio` (or
+ * `outer-<variant>-<hash>.cpio`), and older images of the architecture and variant are deleted
+ * then. Guest assets are fetched when missing.
  *
- * @throws {@link OuterImageError} when a part is missing (vmm not built, modules absent) or the
- * running node cannot run in the outer host.
+ * @throws {@link OuterImageError} when a part is missing (vmm not built, modules absent, QEMU
+ * or its firmware absent), the running node cannot run in the outer host, an extra file
+ * collides with the image's own, or extras come without a valid variant name.
  */
 export async function buildOuterImage(options: BuildOuterImageOptions = {}): Promise<OuterImage> {
   const profile = E2E_ARCH_PROFILES[options.arch ?? 'x86_64'];
   const log = options.log ?? stderrLogger;
-  if (process.arch !== profile.nodeArch) {
-    throw new OuterImageError(
-      `the ${profile.arch} outer host needs a ${profile.nodeArch} node binary; this node is ${process.arch}`,
-    );
-  }
+  const variant = checkVariant(options);
+  const nodeSource = outerNodeSource(profile);
   const guestLog: GuestToolsLogger = (message) => log(`guest assets: ${message}`);
   const assets = await fetchGuestAssets({ arch: profile.guestArch, log: guestLog });
   const modules = await Promise.all(
@@ -144,16 +212,36 @@ export async function buildOuterImage(options: BuildOuterImageOptions = {}): Pro
   const repoRoot = options.repoRoot ?? findRepoRoot();
   const deployment = await deployVmmCli(repoRoot);
   try {
+    const runtime = await prepareOuterNodeRuntime(nodeSource, deployment, log);
     await tree.addHostDirectory(deployment.dir, OUTER_IMAGE_LAYOUT.vmmDir, keepDeployedFile);
-    const node = await realpath(process.execPath);
     tree.add({
       type: 'file',
       path: OUTER_IMAGE_LAYOUT.node,
-      data: await readFile(node),
+      data: await readFile(runtime.node),
       mode: 0o755,
     });
-    for (const library of await sharedLibraries([node, ...deployment.nativeModules])) {
-      tree.add({ type: 'file', path: library, data: await readFile(library), mode: 0o755 });
+    const qemu = options.qemu === undefined ? null : await locateQemuBundle(profile, options.qemu);
+    const libraries = new Map(runtime.libraries.map((file) => [file.imagePath, file.hostPath]));
+    if (qemu !== null) {
+      tree.add({
+        type: 'file',
+        path: outerQemuPath(profile),
+        data: await readFile(qemu.binary),
+        mode: 0o755,
+      });
+      for (const firmware of qemu.firmware) {
+        tree.add({
+          type: 'file',
+          path: `${OUTER_QEMU_LAYOUT.firmwareDir}/${firmware.name}`,
+          data: await readFile(firmware.hostPath),
+          mode: 0o644,
+        });
+      }
+      qemu.libraries.forEach((library) => libraries.set(library, library));
+    }
+    for (const path of [...libraries.keys()].sort()) {
+      const data = await readFile(libraries.get(path) ?? path);
+      tree.add({ type: 'file', path, data, mode: 0o755 });
     }
   } finally {
     await deployment.remove();
@@ -175,9 +263,13 @@ export async function buildOuterImage(options: BuildOuterImageOptions = {}): Pro
     data: await readFile(assets.initramfs),
   });
 
+  for (const file of options.extraFiles ?? []) {
+    tree.add({ type: 'file', path: file.path, data: file.data, mode: file.mode ?? 0o644 });
+  }
+
   const key = imageCacheKey(tree.entries, IMAGE_FORMAT);
   const dir = join(options.cacheDir ?? e2eCacheDir(), profile.arch);
-  const fileName = `outer-${key.slice(0, 16)}.cpio`;
+  const fileName = cacheFileName(variant, key);
   const initrd = join(dir, fileName);
   const image = {
     arch: profile.arch,
@@ -185,6 +277,8 @@ export async function buildOuterImage(options: BuildOuterImageOptions = {}): Pro
     initrd,
     kernelRelease: assets.kernelRelease,
     key,
+    variant,
+    qemuBinary: options.qemu === undefined ? null : outerQemuPath(profile),
   };
   if (existsSync(initrd)) {
     log(`outer image ${initrd} is up to date`);
@@ -196,7 +290,7 @@ export async function buildOuterImage(options: BuildOuterImageOptions = {}): Pro
   await writeFile(partial, archive);
   await rename(partial, initrd);
   for (const name of await readdir(dir)) {
-    if (name.startsWith('outer-') && name.endsWith('.cpio') && name !== fileName) {
+    if (isOuterImageFile(name, variant) && name !== fileName) {
       await rm(join(dir, name), { force: true });
     }
   }

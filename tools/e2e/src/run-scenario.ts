@@ -85,7 +85,10 @@ export interface ScenarioAttempt {
   passed: boolean;
   /** Why it did not pass, one line each (empty when it passed). */
   failures: string[];
-  /** For a failed attempt: what the end of the inner guest's output means (see `diagnoseInnerOutput`). */
+  /**
+   * For a failed attempt: what the end of the inner guest's output means (see
+   * `diagnoseInnerOutput`); none when the outer kernel's panic was found on a shared console.
+   */
   hints: string[];
   /** What the console showed: outer markers, vmm's exit status, the inner guest's output. */
   transcript: ConsoleTranscript;
@@ -256,8 +259,11 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
     attempt: context.attempt,
     passed: failures.length === 0,
     failures,
+    // An outer panic found on a shared console sits in vmm's unfinished span, where it would
+    // read as the inner kernel's last words: no inner hints then.
     hints:
-      failures.length === 0
+      failures.length === 0 ||
+      (outerKernelFault?.kind === 'panic' && outerKernelFault.source === 'console')
         ? []
         : diagnoseInnerOutput(transcript.innerOutput, transcript.vmmExitCode),
     transcript,

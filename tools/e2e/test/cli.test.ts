@@ -49,7 +49,7 @@ describe('vmm-e2e command line', () => {
         "vmm-e2e: unknown scenario 'nope'; use one of: vmm-help, boot-poweroff, interactive, reboot\n",
     });
     expect((await cli('run', '--arch', 'mips')).stderr).toBe(
-      "vmm-e2e: unknown architecture 'mips'; use one of: x86_64\n",
+      "vmm-e2e: unknown architecture 'mips'; use one of: x86_64, aarch64\n",
     );
   });
 });

@@ -79,11 +79,12 @@ describe('qemuArgs', () => {
 });
 
 describe('parseE2eArch', () => {
-  it('accepts x86_64 and names the known ones otherwise', () => {
+  it('accepts x86_64 and aarch64 and names the known ones otherwise', () => {
     expect(parseE2eArch('x86_64')).toBe('x86_64');
+    expect(parseE2eArch('aarch64')).toBe('aarch64');
     expect(() => parseE2eArch('riscv64')).toThrow(UnknownNameError);
     expect(() => parseE2eArch('riscv64')).toThrow(
-      "unknown architecture 'riscv64'; use one of: x86_64",
+      "unknown architecture 'riscv64'; use one of: x86_64, aarch64",
     );
   });
 });

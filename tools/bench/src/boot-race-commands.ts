@@ -1,0 +1,166 @@
+import { GUEST_INIT_MARKER } from '@vmm/guest-tools';
+import { OUTER_IMAGE_LAYOUT, OUTER_QEMU_LAYOUT, shellQuote } from '@vmm/e2e';
+import { encodeBootRacePlan, type BootRaceCandidate, type BootRacePlan } from './boot-race-plan.js';
+import { BenchError } from './errors.js';
+
+/**
+ * The inner kernel's command line, the same for both candidates: console on the first serial
+ * port (not `quiet`: the whole boot log, about 20 KB, is printed, as in the e2e scenarios),
+ * reboot by the keyboard controller, reboot at once on a panic, and the stock /init's order to
+ * power off right after printing its marker.
+ */
+export const BOOT_RACE_KERNEL_CMDLINE = 'console=ttyS0 reboot=k panic=-1 vmm.test=poweroff';
+
+/**
+ * {@link BOOT_RACE_KERNEL_CMDLINE} with `quiet` (`--quiet-kernel`): the kernel prints only
+ * warnings, so the serial console's cost (one exit per byte) mostly leaves the figures.
+ */
+export const BOOT_RACE_QUIET_KERNEL_CMDLINE = `${BOOT_RACE_KERNEL_CMDLINE} quiet`;
+
+/**
+ * Kernel console lines timed on the way to the marker (see `BootRacePlan.milestones`): the
+ * banner, the kernel's first line (the VMM has started and the kernel has decompressed itself
+ * and set up its console), and the start of /init (the kernel's own boot is done). `quiet`
+ * hides both.
+ */
+export const BOOT_RACE_MILESTONES: readonly string[] = [
+  'Linux version',
+  'Run /init as init process',
+];
+
+/** Guest RAM of both candidates, in MiB. */
+export const BOOT_RACE_MEMORY_MIB = 256;
+
+/**
+ * QEMU's machine: the minimal x86_64 `microvm` board. `x-option-roms=off` boots the kernel
+ * straight from qboot (no linuxboot option ROM); `rtc=on` gives the guest the CMOS RTC that vmm
+ * emulates too (QEMU 7.2 leaves it out under KVM by default, and Linux's `rtc_cmos` probe then
+ * spins for seconds before reporting it "broken or not accessible": about 4.5 s in this nested
+ * setup); `auto-kernel-cmdline=off` keeps QEMU from appending `virtio_mmio.device=` arguments,
+ * so the kernel sees the very command line vmm passes. ACPI stays on (the default): the guest's
+ * power-off then ends QEMU, as it ends vmm.
+ */
+export const BOOT_RACE_QEMU_MACHINE = 'microvm,x-option-roms=off,rtc=on,auto-kernel-cmdline=off';
+
+/** The firmware files of QEMU's data directory that {@link BOOT_RACE_QEMU_MACHINE} loads. */
+export const BOOT_RACE_QEMU_FIRMWARE: readonly string[] = ['bios-microvm.bin'];
+
+/** Where the benchmark's outer image holds the race runner (`dist/boot-race-runner.js`). */
+export const BOOT_RACE_RUNNER_PATH = '/bench/boot-race-runner.js';
+
+/** The cache variant name of the benchmark's outer image (see `buildOuterImage`). */
+export const BOOT_RACE_IMAGE_VARIANT = 'boot-race';
+
+/** Longest command line the outer /init reads in one piece (the tty's canonical line limit). */
+const MAX_OUTER_COMMAND_CHARS = 4000;
+
+/**
+ * vmm as the outer host runs it: the image's node on the deployed CLI (the `/bin/vmm` wrapper
+ * does the same after a shell's `exec`), with KVM, the inner kernel and initramfs of the image.
+ */
+export function vmmCandidate(cmdline: string): BootRaceCandidate {
+  return {
+    name: 'vmm',
+    argv: [
+      OUTER_IMAGE_LAYOUT.node,
+      `${OUTER_IMAGE_LAYOUT.vmmDir}/dist/cli.js`,
+      '--kernel',
+      OUTER_IMAGE_LAYOUT.innerKernel,
+      '--initramfs',
+      OUTER_IMAGE_LAYOUT.innerInitramfs,
+      '--memory',
+      `${BOOT_RACE_MEMORY_MIB}M`,
+      '--cpus',
+      '1',
+      '--accel',
+      'kvm',
+      '--cmdline',
+      cmdline,
+    ],
+  };
+}
+
+/**
+ * QEMU as the outer host runs it (`qemuBinary`, its path in the image): microvm with KVM and the
+ * host CPU model, the same RAM, one vCPU, no default devices or user config, no display, the
+ * first serial port on stdio, firmware from the image's `/qemu-share`, no reboot (a reboot or
+ * panic ends it), and the same kernel, initramfs and command line (`cmdline`) as vmm.
+ */
+export function qemuCandidate(qemuBinary: string, cmdline: string): BootRaceCandidate {
+  return {
+    name: 'qemu',
+    argv: [
+      qemuBinary,
+      '-M',
+      BOOT_RACE_QEMU_MACHINE,
+      '-accel',
+      'kvm',
+      '-cpu',
+      'host',
+      '-m',
+      `${BOOT_RACE_MEMORY_MIB}M`,
+      '-smp',
+      '1',
+      '-nodefaults',
+      '-no-user-config',
+      '-display',
+      'none',
+      '-no-reboot',
+      '-serial',
+      'stdio',
+      '-L',
+      OUTER_QEMU_LAYOUT.firmwareDir,
+      '-kernel',
+      OUTER_IMAGE_LAYOUT.innerKernel,
+      '-initrd',
+      OUTER_IMAGE_LAYOUT.innerInitramfs,
+      '-append',
+      cmdline,
+    ],
+  };
+}
+
+/** Options for {@link bootRacePlan}. */
+export interface BootRacePlanOptions {
+  /** Rounds (runs of each candidate). */
+  runs: number;
+  /** The QEMU program's path in the outer image. */
+  qemuBinary: string;
+  /** The inner kernel's command line for both candidates. */
+  cmdline: string;
+}
+
+/**
+ * The race as the benchmark runs it: vmm and QEMU alternating, timed to the stock inner /init's
+ * marker (`VMM-GUEST-INIT-OK`) with the {@link BOOT_RACE_MILESTONES} on the way, 180 s at most
+ * to the marker and 60 s from it to the exit, one second's pause between runs.
+ */
+export function bootRacePlan(options: BootRacePlanOptions): BootRacePlan {
+  return {
+    runs: options.runs,
+    marker: GUEST_INIT_MARKER,
+    milestones: BOOT_RACE_MILESTONES,
+    markerTimeoutMs: 180_000,
+    exitTimeoutMs: 60_000,
+    settleMs: 1000,
+    candidates: [vmmCandidate(options.cmdline), qemuCandidate(options.qemuBinary, options.cmdline)],
+  };
+}
+
+/**
+ * The command line the outer /init runs for `plan`: the image's node on the runner with the
+ * encoded plan.
+ *
+ * @throws {@link BenchError} when it is longer than the outer tty takes in one line.
+ */
+export function bootRaceOuterCommand(plan: BootRacePlan): string {
+  const command = [OUTER_IMAGE_LAYOUT.node, BOOT_RACE_RUNNER_PATH, encodeBootRacePlan(plan)]
+    .map(shellQuote)
+    .join(' ');
+  if (command.length > MAX_OUTER_COMMAND_CHARS) {
+    throw new BenchError(
+      `the race's command line has ${command.length} characters; the outer console takes at most ${MAX_OUTER_COMMAND_CHARS}`,
+    );
+  }
+  return command;
+}
