@@ -4,7 +4,7 @@ import { median } from './median.js';
 export const BOOT_RACE_LINE = {
   /** `BOOT-RACE-RUN <json>`: one run of one candidate ({@link BootRaceRun}). */
   run: 'BOOT-RACE-RUN',
-  /** `BOOT-RACE-RESULT <json>`: the medians and the ratio ({@link BootRaceSummary}); printed last. */
+  /** `BOOT-RACE-RESULT <json>`: medians and ratio ({@link BootRaceSummary}); printed last. */
   result: 'BOOT-RACE-RESULT',
   /** `BOOT-RACE-LOG <text>`: the end of a failed run's output, for diagnosis. */
   log: 'BOOT-RACE-LOG',

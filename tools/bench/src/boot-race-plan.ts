@@ -25,7 +25,7 @@ export interface BootRacePlan {
   markerTimeoutMs: number;
   /** After the marker, the candidate must exit within this many milliseconds or is killed. */
   exitTimeoutMs: number;
-  /** A pause between runs, in milliseconds, so that one run's teardown does not overlap the next. */
+  /** A pause between runs, in milliseconds, so that one run's teardown cannot overlap the next. */
   settleMs: number;
   /** The candidates, in the order each round starts them; the first is compared to the second. */
   candidates: readonly BootRaceCandidate[];

@@ -41,8 +41,13 @@ export function formatBootRaceReport(
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
-  const render = (cells: readonly string[]): string =>
-    `  ${cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')}`.trimEnd();
+  const render = (cells: readonly string[]): string => {
+    const last = cells.length - 1;
+    const padded = cells.map((cell, column) =>
+      column === last ? cell : cell.padEnd(widths[column] ?? 0),
+    );
+    return `  ${padded.join('  ')}`.trimEnd();
+  };
   const [first, second] = summary.candidates.map((candidate) => candidate.name);
   const ratio = summary.ratio === null ? 'n/a' : summary.ratio.toFixed(3);
   return [

@@ -6,11 +6,12 @@
  *
  * For each round it spawns every candidate in turn (vmm, QEMU, vmm, QEMU, ...), times it with
  * `performance.now()` from just before the spawn to the first appearance on its stdout of each
- * milestone (e.g. the kernel's banner) and of the marker, and waits for it to exit (the inner /init powers off after the marker). The timing thus
- * happens in the outer host, with no serial line between the clock and the candidate. It prints a
- * `BOOT-RACE-RUN` line per run, the tail of a failed run's output as `BOOT-RACE-LOG` lines and
- * finally the `BOOT-RACE-RESULT` line; it exits 0 when every run showed the marker, 1 otherwise
- * and 2 when the plan is unreadable. Candidates' own output is not shown: the console stays quiet.
+ * milestone (e.g. the kernel's banner) and of the marker, and waits for it to exit (the inner
+ * /init powers off after the marker). The timing thus happens in the outer host, with no serial
+ * line between the clock and the candidate. It prints a `BOOT-RACE-RUN` line per run, the tail of
+ * a failed run's output as `BOOT-RACE-LOG` lines and finally the `BOOT-RACE-RESULT` line; it
+ * exits 0 when every run showed the marker, 1 otherwise and 2 when the plan is unreadable.
+ * Candidates' own output is not shown: the console stays quiet.
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
