@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { commandExists } from '@vmm/guest-tools';
 import { HostCommandError, HostToolMissingError } from './errors.js';
+
+export { commandExists };
 
 /**
  * Runs `command` with `args` (no shell) and resolves with its stdout as bytes; its output is
@@ -35,19 +36,4 @@ export function runHostCommand(command: string, args: readonly string[]): Promis
       },
     );
   });
-}
-
-/** Tells whether an executable named `command` is on `path` (the PATH variable's format). */
-export function commandExists(command: string, path: string = process.env.PATH ?? ''): boolean {
-  return path
-    .split(delimiter)
-    .filter((dir) => dir !== '')
-    .some((dir) => {
-      try {
-        accessSync(join(dir, command), constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
 }
