@@ -32,6 +32,7 @@ import { KvmInterruptController } from './kvm-interrupt-controller.js';
 import { KvmSystem } from './kvm-system.js';
 import { KvmVcpu } from './kvm-vcpu.js';
 import { enableKicks, kickVcpuThread } from './vcpu-kick.js';
+import { mapGuestRam } from './guest-ram.js';
 import {
   MAP_ANONYMOUS,
   MAP_FAILED,
@@ -216,9 +217,9 @@ export class KvmVirt implements Virt {
   }
 
   /**
-   * Maps `size` bytes of zeroed, page-aligned host memory for guest RAM (shared, so other
-   * threads' views see the same bytes; not reserved, so pages are committed as they are
-   * touched). At most 4 GiB per call: that is the largest view Node makes of native memory,
+   * Maps `size` bytes of zeroed host memory for guest RAM (see {@link mapGuestRam}: private
+   * to this process, whose threads all see it; committed as it is touched; aligned and advised
+   * for transparent huge pages). At most 4 GiB per call: that is the largest view Node makes of native memory,
    * so larger RAM takes several regions. Released by the owner's {@link close}.
    */
   allocateMemory(size: number): HostMemory {
@@ -231,14 +232,9 @@ export class KvmVirt implements Virt {
           `at most ${MAX_VIEW_SIZE} bytes (4 GiB) at a time; split RAM into regions that fit`,
       );
     }
-    const c = this.#libc;
-    const flags = MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE;
-    const address = c.mmap(null, size, PROT_READ | PROT_WRITE, flags, -1, 0);
-    if (address === MAP_FAILED) {
-      throw new KvmError('mmap', c.errno(), `allocating ${size} bytes of guest RAM`);
-    }
+    const address = mapGuestRam(this.#libc, size);
     this.#allocations.push({ address, size });
-    return { hostAddress: address, bytes: new Uint8Array(c.view(address, size)) };
+    return { hostAddress: address, bytes: new Uint8Array(this.#libc.view(address, size)) };
   }
 
   /**

@@ -20,6 +20,10 @@ export const MAP_FIXED = 0x10;
 export const MAP_ANONYMOUS = 0x20;
 /** Do not reserve swap: guest RAM is committed only as the guest touches it. */
 export const MAP_NORESERVE = 0x4000;
+/** `madvise` advice: exclude the range from children made by `fork`. */
+export const MADV_DONTFORK = 10;
+/** `madvise` advice: back the range with transparent huge pages where possible. */
+export const MADV_HUGEPAGE = 14;
 /** What `mmap` returns on failure: `(void *)-1`. */
 export const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
 /** `pthread_sigmask` how: add the set to the blocked signals. */
@@ -61,6 +65,8 @@ export interface Libc {
   ): bigint;
   /** `munmap(2)`: 0, or -1. */
   munmap(address: bigint, length: number): number;
+  /** `madvise(2)`: 0, or -1. */
+  madvise(address: bigint, length: number, advice: number): number;
   /**
    * `calloc(3)`: the address of `count * size` zeroed bytes of native memory (for values the
    * kernel reaches through a pointer inside an ioctl's struct), or 0n.
@@ -110,6 +116,7 @@ function bind(koffi: Koffi): Libc {
       'void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)',
     ),
     munmap: lib.func('int munmap(void *addr, size_t length)'),
+    madvise: lib.func('int madvise(void *addr, size_t length, int advice)'),
     calloc: lib.func('void *calloc(size_t count, size_t size)'),
     free: lib.func('void free(void *ptr)'),
     gettid: lib.func('int gettid(void)'),

@@ -187,6 +187,10 @@ export class FakeKvm implements Libc {
     return 0;
   }
 
+  madvise(): number {
+    return 0;
+  }
+
   calloc(count: number, size: number): bigint {
     return this.#allocate(count * size);
   }
@@ -236,7 +240,7 @@ export class FakeKvm implements Libc {
 
   #allocate(size: number): bigint {
     const address = this.#nextAddress;
-    this.#nextAddress += 0x10_0000n;
+    this.#nextAddress += BigInt(Math.ceil(size / 0x20_0000) + 1) * 0x20_0000n;
     this.#memory.set(address, new ArrayBuffer(size));
     return address;
   }
