@@ -95,7 +95,7 @@ describe('AML encoders', () => {
 });
 
 describe('the x86_64 DSDT', () => {
-  it('holds exactly the hand-checked AML for \\_S5_ and COM1', () => {
+  it('holds exactly the hand-checked AML for \\_S5_, COM1 and the RTC', () => {
     const dsdt = buildX86Dsdt();
     const aml = dsdt.subarray(SDT_HEADER_SIZE);
     // prettier-ignore
@@ -110,7 +110,7 @@ describe('the x86_64 DSDT', () => {
       0x00,                         // ZeroOp: SLP_TYPb
       // Scope (\_SB) {
       0x10,                         // ScopeOp
-      0x33,                         // PkgLength 51: itself + 5 (name) + 45 (the Device)
+      0x4b, 0x05,                   // PkgLength 91 in two bytes: itself + 5 (name) + 45 + 39
       0x5c, 0x5f, 0x53, 0x42, 0x5f, // RootChar, NameSeg "_SB_"
       //   Device (COM1) {
       0x5b, 0x82,                   // ExtOpPrefix, DeviceOp
@@ -136,6 +136,26 @@ describe('the x86_64 DSDT', () => {
       0x22,                         // IRQ descriptor, no flags byte (type 4, 2 bytes follow)
       0x10, 0x00,                   //   mask: IRQ 4
       0x79, 0x00,                   // End tag, checksum 0 ("not computed")
+      //   Device (RTC_) {
+      0x5b, 0x82,                   // ExtOpPrefix, DeviceOp
+      0x25,                         // PkgLength 37: itself + 4 (name) + 10 + 22
+      0x52, 0x54, 0x43, 0x5f,       // NameSeg "RTC_"
+      //     Name (_HID, EisaId ("PNP0B00"))
+      0x08, 0x5f, 0x48, 0x49, 0x44, // NameOp, "_HID"
+      0x0c, 0x41, 0xd0, 0x0b, 0x00, // DWordPrefix 0x000BD041
+      //     Name (_CRS, ResourceTemplate () { ... })
+      0x08, 0x5f, 0x43, 0x52, 0x53, // NameOp, "_CRS"
+      0x11,                         // BufferOp
+      0x10,                         // PkgLength 16
+      0x0a, 0x0d,                   // BufferSize: BytePrefix 13
+      0x47, 0x01,                   // I/O port descriptor, Decode16
+      0x70, 0x00,                   //   minimum base 0x70
+      0x70, 0x00,                   //   maximum base 0x70
+      0x01,                         //   alignment 1
+      0x02,                         //   2 ports
+      0x22,                         // IRQ descriptor, no flags byte
+      0x00, 0x01,                   //   mask: IRQ 8
+      0x79, 0x00,                   // End tag
     ];
     expect(list(aml)).toEqual(expected);
     expect(dsdt.length).toBe(SDT_HEADER_SIZE + expected.length);

@@ -107,6 +107,10 @@ describe.skipIf(!hasIasl)('the x86_64 ACPI tables under iasl', () => {
     expect(dsl).toContain('EisaId ("PNP0501")');
     expect(dsl).toMatch(/IO \(Decode16,\s*0x03F8,[^)]*0x08,/);
     expect(dsl).toMatch(/IRQNoFlags \(\)\s*\{4\}/);
+    expect(dsl).toContain('Device (RTC)');
+    expect(dsl).toContain('EisaId ("PNP0B00")');
+    expect(dsl).toMatch(/IO \(Decode16,\s*0x0070,[^)]*0x02,/);
+    expect(dsl).toMatch(/IRQNoFlags \(\)\s*\{8\}/);
   });
 
   it('recompiles each disassembly to the same table body', () => {

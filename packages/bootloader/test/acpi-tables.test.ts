@@ -98,7 +98,8 @@ describe('writeAcpiTables', () => {
     expect(bootArch & 0x10).toBe(0x10); // no PCIe ASPM
     expect(bootArch & 0x08).toBe(0); // MSI allowed
     expect(bootArch & 0x20).toBe(0); // CMOS RTC present
-    expect(bootArch).toBe(0x17);
+    expect(bootArch & 0x02).toBe(0); // no 8042 keyboard controller to probe
+    expect(bootArch).toBe(0x15);
     expect(bytes[108]).toBe(0x32);
     expect(view.getUint32(40, true)).toBe(0); // 32-bit DSDT unused
     expect(view.getBigUint64(140, true)).toBe(tables.dsdt);

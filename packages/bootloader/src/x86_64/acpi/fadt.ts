@@ -13,9 +13,11 @@ const HYPERVISOR_VENDOR_ID = 'VMMTS   ';
  * SLEEP_CONTROL_REG, an 8-bit register at I/O port 0x600 (SLEEP_STATUS_REG at 0x601).
  *
  * Flags: HW_REDUCED_ACPI, no fixed power or sleep button, working WBINVD, C1 on every CPU.
- * IA-PC boot architecture: ISA-style legacy devices (COM1, CMOS RTC) and an 8042 at
- * 0x60/0x64 are present (the PC platform vmm builds has them), VGA is not, and the OS must not
- * touch PCIe ASPM; MSI stays allowed and the CMOS RTC is present, its century at CMOS 0x32.
+ * IA-PC boot architecture: ISA-style legacy devices (COM1, CMOS RTC) are present, VGA is not,
+ * and the OS must not touch PCIe ASPM; MSI stays allowed and the CMOS RTC is present, its
+ * century at CMOS 0x32. No 8042 is declared: the platform's i8042 is only a reset line (port
+ * 0x64 command 0xFE, which Linux's `reboot=k` writes whatever the FADT says), with no keyboard
+ * behind it, so Linux's i8042 driver is told not to probe for one.
  */
 export function buildX86Fadt(dsdt: bigint): Uint8Array {
   return buildFadt({
@@ -27,10 +29,7 @@ export function buildX86Fadt(dsdt: bigint): Uint8Array {
       FadtFlag.slpButton |
       FadtFlag.hwReducedAcpi,
     iapcBootArch:
-      IapcBootArch.legacyDevices |
-      IapcBootArch.i8042 |
-      IapcBootArch.vgaNotPresent |
-      IapcBootArch.pcieAspmControls,
+      IapcBootArch.legacyDevices | IapcBootArch.vgaNotPresent | IapcBootArch.pcieAspmControls,
     century: CMOS_CENTURY_INDEX,
     sleepControl: systemIoByteRegister(x86_64Layout.ACPI_SLEEP_CONTROL_PORT),
     sleepStatus: systemIoByteRegister(x86_64Layout.ACPI_SLEEP_STATUS_PORT),

@@ -95,6 +95,8 @@ export const I8042_DATA_PORT = 0x60;
 export const I8042_COMMAND_PORT = 0x64;
 /** CMOS/RTC index port (0x70) and data port (0x71). */
 export const CMOS_PORT = 0x70;
+/** ISA interrupt line (GSI) of the CMOS RTC. */
+export const CMOS_RTC_IRQ = 8;
 
 /** One run of guest RAM: where it starts and how many bytes it holds. */
 export interface RamRange {
