@@ -2,18 +2,23 @@
 const WRITTEN = 0;
 const READ = 1;
 const CLOSED = 2;
-/** Bumped on every write and on close: what the consumer waits on. */
-const SEQUENCE = 3;
-/** Held by the producer that is writing, so several vCPU threads may share one ring. */
+/** 1 while the consumer sleeps waiting for bytes: the one time a producer must wake it. */
+const CONSUMER_WAITING = 3;
+/** The producers' lock: 0 free, 1 held, 2 held with a producer waiting for it. */
 const WRITER_LOCK = 4;
 const HEADER_BYTES = 32;
 
+const UNLOCKED = 0;
+const LOCKED = 1;
+const CONTENDED = 2;
+
 /**
  * A many-producer, single-consumer byte stream between threads over a SharedArrayBuffer.
- * Producers (vCPU workers) take a short lock per write and never drop a byte: when the ring is full it
- * waits for the consumer. The consumer (the main thread) waits without blocking its event loop
- * (`Atomics.waitAsync`), so bursts of guest output are handed over in batches, not one message
- * per byte.
+ * Producers (vCPU workers) take a short lock per write and never drop a byte: when the ring is
+ * full they wait for the consumer. A write costs no system call and no cross-thread message
+ * unless the consumer is asleep on an empty ring: only then does the producer wake it. The
+ * consumer (the main thread) waits without blocking its event loop (`Atomics.waitAsync`) and
+ * takes everything written since, so a burst of guest output is handed over in batches.
  */
 export class SharedByteRing {
   readonly #header: Int32Array;
@@ -43,15 +48,32 @@ export class SharedByteRing {
     return Atomics.load(this.#header, CLOSED) !== 0;
   }
 
+  /** Bytes written and not yet taken. */
+  get available(): number {
+    return (Atomics.load(this.#header, WRITTEN) - Atomics.load(this.#header, READ)) >>> 0;
+  }
+
   /** Producer: appends `bytes`, waiting (blocking this thread) while the ring is full. */
   write(bytes: Uint8Array): void {
-    while (Atomics.compareExchange(this.#header, WRITER_LOCK, 0, 1) !== 0) {
-      Atomics.wait(this.#header, WRITER_LOCK, 1, 1);
-    }
+    this.#lock();
     try {
       this.#append(bytes);
     } finally {
-      Atomics.store(this.#header, WRITER_LOCK, 0);
+      this.#unlock();
+    }
+  }
+
+  /** A futex-style mutex: uncontended, a lock and an unlock are one atomic operation each. */
+  #lock(): void {
+    const header = this.#header;
+    if (Atomics.compareExchange(header, WRITER_LOCK, UNLOCKED, LOCKED) === UNLOCKED) return;
+    while (Atomics.exchange(header, WRITER_LOCK, CONTENDED) !== UNLOCKED) {
+      Atomics.wait(header, WRITER_LOCK, CONTENDED);
+    }
+  }
+
+  #unlock(): void {
+    if (Atomics.exchange(this.#header, WRITER_LOCK, UNLOCKED) === CONTENDED) {
       Atomics.notify(this.#header, WRITER_LOCK, 1);
     }
   }
@@ -63,6 +85,7 @@ export class SharedByteRing {
       const read = Atomics.load(this.#header, READ);
       const free = this.capacity - ((written - read) >>> 0);
       if (free === 0) {
+        this.#wakeConsumer();
         Atomics.wait(this.#header, READ, read, 100);
         continue;
       }
@@ -72,16 +95,21 @@ export class SharedByteRing {
       }
       offset += count;
       Atomics.store(this.#header, WRITTEN, (written + count) | 0);
-      Atomics.add(this.#header, SEQUENCE, 1);
-      Atomics.notify(this.#header, SEQUENCE);
+      this.#wakeConsumer();
+    }
+  }
+
+  #wakeConsumer(): void {
+    if (Atomics.compareExchange(this.#header, CONSUMER_WAITING, 1, 0) === 1) {
+      Atomics.notify(this.#header, CONSUMER_WAITING);
     }
   }
 
   /** Producer: marks the end of the stream and wakes the consumer. */
   close(): void {
     Atomics.store(this.#header, CLOSED, 1);
-    Atomics.add(this.#header, SEQUENCE, 1);
-    Atomics.notify(this.#header, SEQUENCE);
+    Atomics.store(this.#header, CONSUMER_WAITING, 0);
+    Atomics.notify(this.#header, CONSUMER_WAITING);
   }
 
   /** Consumer: takes every byte available now (possibly none). */
@@ -102,11 +130,15 @@ export class SharedByteRing {
    */
   async next(): Promise<Uint8Array> {
     for (;;) {
-      const sequence = Atomics.load(this.#header, SEQUENCE);
       const batch = this.take();
       if (batch.length > 0) return batch;
       if (this.closed) return this.take();
-      const waiting = Atomics.waitAsync(this.#header, SEQUENCE, sequence);
+      Atomics.store(this.#header, CONSUMER_WAITING, 1);
+      if (this.available > 0 || this.closed) {
+        Atomics.store(this.#header, CONSUMER_WAITING, 0);
+        continue;
+      }
+      const waiting = Atomics.waitAsync(this.#header, CONSUMER_WAITING, 1);
       if (waiting.async) await waiting.value;
     }
   }

@@ -13,10 +13,17 @@ export interface PlatformSpec {
   readonly consoleRing: SharedArrayBuffer;
 }
 
-/** Everything a vCPU worker needs, in structured-cloneable form. */
-export interface VcpuWorkerSpec {
-  /** The backend module (the same one the main thread created the VM with). */
+/**
+ * What a vCPU worker gets when it is spawned (its `workerData`), before the VM exists: the
+ * backend module (the one the main thread creates the VM with), which it imports at once.
+ */
+export interface VcpuWorkerBoot {
+  /** The backend module. */
   readonly backend: ModuleExport;
+}
+
+/** Everything else a vCPU worker needs, in structured-cloneable form, sent once the VM exists. */
+export interface VcpuWorkerSpec {
   /** The created VM, for `VirtBackend.attach`. */
   readonly virt: VirtHandle;
   /** Which vCPU this worker creates and runs. */
@@ -29,6 +36,14 @@ export interface VcpuWorkerSpec {
   readonly mmioDevices: readonly CustomMmioDeviceConfig[];
   /** Control words shared with the main thread (see `VcpuControl`). */
   readonly control: SharedArrayBuffer;
+}
+
+/** The one message the main thread posts to a vCPU worker: create your vCPU and run it. */
+export interface VcpuWorkerStart {
+  /** The message's kind. */
+  readonly type: 'start';
+  /** The VM and the vCPU's place in it. */
+  readonly spec: VcpuWorkerSpec;
 }
 
 /** Messages a vCPU worker posts to the main thread. */

@@ -5,7 +5,12 @@ import { importExport } from './module-export.js';
 import { SharedByteRing } from './shared-byte-ring.js';
 import { VcpuControl } from './vcpu-control.js';
 import { runVcpu } from './vcpu-loop.js';
-import type { VcpuWorkerMessage, VcpuWorkerSpec } from './vcpu-worker-spec.js';
+import type {
+  VcpuWorkerBoot,
+  VcpuWorkerMessage,
+  VcpuWorkerSpec,
+  VcpuWorkerStart,
+} from './vcpu-worker-spec.js';
 import type { VmOutcome } from './vm-outcome.js';
 
 /**
@@ -13,8 +18,8 @@ import type { VmOutcome } from './vm-outcome.js';
  * devices over the shared state, and runs the exit loop until the VM ends. Guest RAM is not
  * mapped here yet: no device on this thread does DMA.
  */
-async function main(spec: VcpuWorkerSpec): Promise<VmOutcome> {
-  const backend = await importExport<VirtBackend>(spec.backend);
+async function main(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Promise<VmOutcome> {
+  const backend = await loading;
   const virt = backend.attach(spec.virt);
   const vcpu = virt.createVcpu(spec.vcpuId);
   if (spec.boot !== undefined) vcpu.setBootState(spec.boot);
@@ -53,16 +58,21 @@ function post(message: VcpuWorkerMessage): void {
   parentPort!.postMessage(message);
 }
 
-const spec = workerData as VcpuWorkerSpec;
-main(spec).then(
-  (outcome) => post({ type: 'exited', vcpuId: spec.vcpuId, outcome }),
-  (error: unknown) =>
-    post({
-      type: 'exited',
-      vcpuId: spec.vcpuId,
-      outcome: {
-        kind: 'vmm-error',
-        message: error instanceof Error ? error.message : String(error),
-      },
-    }),
-);
+/** The backend is imported now, while the main thread is still building the VM. */
+const loading = importExport<VirtBackend>((workerData as VcpuWorkerBoot).backend);
+loading.catch(() => undefined);
+
+parentPort!.once('message', ({ spec }: VcpuWorkerStart) => {
+  main(spec, loading).then(
+    (outcome) => post({ type: 'exited', vcpuId: spec.vcpuId, outcome }),
+    (error: unknown) =>
+      post({
+        type: 'exited',
+        vcpuId: spec.vcpuId,
+        outcome: {
+          kind: 'vmm-error',
+          message: error instanceof Error ? error.message : String(error),
+        },
+      }),
+  );
+});

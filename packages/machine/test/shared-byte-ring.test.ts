@@ -23,42 +23,50 @@ describe('SharedByteRing', () => {
     expect((await ring.next()).length).toBe(0);
   });
 
-  it('loses nothing when a writer thread outpaces a small ring', async () => {
+  it('loses nothing when writer threads outpace a small ring', async () => {
     const ring = SharedByteRing.create(64);
-    const total = 20_000;
-    const worker = new Worker(
-      `
-      const { workerData } = require('node:worker_threads');
-      const header = new Int32Array(workerData, 0, 8);
-      const data = new Uint8Array(workerData, 32);
-      // The writer side of SharedByteRing, as the compiled class does it, byte by byte.
-      for (let i = 0; i < ${total}; i++) {
-        for (;;) {
-          const written = Atomics.load(header, 0), read = Atomics.load(header, 1);
-          if (((written - read) >>> 0) < data.length) {
-            data[(written >>> 0) % data.length] = i & 0xff;
-            Atomics.store(header, 0, (written + 1) | 0);
-            Atomics.add(header, 3, 1);
-            Atomics.notify(header, 3);
-            break;
-          }
-          Atomics.wait(header, 1, read, 100);
-        }
-      }
-      Atomics.store(header, 2, 1);
-      Atomics.add(header, 3, 1);
-      Atomics.notify(header, 3);
-      `,
-      { eval: true, workerData: ring.buffer },
+    const perWriter = 20_000;
+    const ringModule = new URL('../dist/index.js', import.meta.url).href;
+    // Two writers, each writing bytes tagged with its id (high bit) and a counter (low 7 bits).
+    const writers = [0, 1].map(
+      (id) =>
+        new Worker(
+          `
+          const { workerData } = require('node:worker_threads');
+          import(${JSON.stringify(ringModule)}).then(({ SharedByteRing }) => {
+            const ring = new SharedByteRing(workerData);
+            for (let i = 0; i < ${perWriter}; i++) ring.write(Uint8Array.of(${id * 0x80} | (i & 0x7f)));
+          });
+          `,
+          { eval: true, workerData: ring.buffer },
+        ),
     );
+    const ended = Promise.all(
+      writers.map((w) => new Promise((resolve) => w.once('exit', resolve))),
+    );
+    void ended.then(() => ring.close());
     const received: number[] = [];
+    let batches = 0;
     for (;;) {
       const batch = await ring.next();
       if (batch.length === 0) break;
+      batches++;
       received.push(...batch);
     }
-    await new Promise((resolve) => worker.once('exit', resolve));
-    expect(received.length).toBe(total);
-    expect(received.every((byte, i) => byte === (i & 0xff))).toBe(true);
+    expect(received.length).toBe(2 * perWriter);
+    for (const id of [0, 1]) {
+      const mine = received.filter((byte) => byte >> 7 === id).map((byte) => byte & 0x7f);
+      expect(mine.length).toBe(perWriter);
+      expect(mine.every((value, i) => value === (i & 0x7f))).toBe(true);
+    }
+    expect(batches).toBeLessThan(2 * perWriter);
+  });
+
+  it('wakes a reader that went to sleep on an empty ring, for a single byte', async () => {
+    const ring = SharedByteRing.create(16);
+    const pending = ring.next();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    ring.write(Uint8Array.of(7));
+    expect([...(await pending)]).toEqual([7]);
   });
 });
