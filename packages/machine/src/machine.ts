@@ -110,8 +110,8 @@ export class Machine {
 
   /**
    * Builds a VM from `config`, loads the guest and starts its vCPUs. The vCPU threads are
-   * spawned first, so that their start-up overlaps the reading of the guest's files and the
-   * building of the VM.
+   * spawned first and the guest's files are read while the VM and its RAM are created, so that
+   * these overlap. A file that cannot be read is reported before a VM that cannot be made.
    */
   static async create(config: MachineConfig): Promise<Machine> {
     const cpus = config.cpus ?? 1;
@@ -139,13 +139,15 @@ export class Machine {
     const reading = config.loader === undefined ? readLinuxFiles(config) : undefined;
     reading?.catch(() => undefined);
     const backend = await importExport<VirtBackend>(config.backend);
-    const linux = await reading;
-    const virt = backend.create({ vcpus: cpus });
+    let virt: Virt;
+    try {
+      virt = backend.create({ vcpus: cpus });
+    } catch (error) {
+      await reading;
+      throw error;
+    }
     try {
       const profile = ARCH_PROFILES[virt.arch];
-      const loader =
-        config.loader ??
-        profile.linuxLoader(linux!.kernel, linux!.initrd, config.cmdline ?? profile.defaultCmdline);
       if (config.irqchip !== false) virt.createIrqChip();
       const memory = new GuestMemory(
         memorySlots(profile.ramRanges(ramSize)).map((range, slot) => {
@@ -159,6 +161,10 @@ export class Machine {
           return { guestAddress: range.guestAddress, bytes: host.bytes };
         }),
       );
+      const linux = await reading;
+      const loader =
+        config.loader ??
+        profile.linuxLoader(linux!.kernel, linux!.initrd, config.cmdline ?? profile.defaultCmdline);
       checkMmioDevices(config.mmioDevices ?? [], memory, profile.reservedRanges(cpus));
       const boot = loader.load({ memory, ramSize, vcpus: cpus });
       return new Machine(virt, memory, boot, threads, config);
@@ -265,7 +271,7 @@ function checkMmioDevices(
 /** A placeholder occupying a range in {@link checkMmioDevices}; never called. */
 const NO_DEVICE: MmioDevice = { read: () => undefined, write: () => undefined };
 
-/** Reads the kernel and initramfs, before any VM exists, so a bad path fails first. */
+/** Reads the kernel and initramfs (as Buffers, not copied again); a bad path is a config error. */
 async function readLinuxFiles(
   config: MachineConfig,
 ): Promise<{ kernel: Uint8Array; initrd: Uint8Array | undefined }> {
