@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { VmmError } from '@vmm/core';
+import { HIDEABLE_CPU_FEATURES } from '@vmm/kvm';
 
 /** The command line was malformed; the message says how. */
 export class UsageError extends VmmError {}
@@ -32,6 +33,8 @@ export type CliOptions =
       readonly cpus: number;
       /** Hypervisor. */
       readonly accel: Accelerator;
+      /** CPU features hidden from the guest (`--hide-cpu-feature`), in the order given. */
+      readonly hiddenCpuFeatures: readonly string[];
       /** Whether to print stack traces. */
       readonly debug: boolean;
     };
@@ -52,6 +55,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
         cpus: { type: 'string' },
         accel: { type: 'string' },
         device: { type: 'string', multiple: true },
+        'hide-cpu-feature': { type: 'string', multiple: true },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
@@ -73,6 +77,14 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
       `--accel ${accel} is not available; choose one of: ${ACCELERATORS.join(', ')}`,
     );
   }
+  const hiddenCpuFeatures = (values['hide-cpu-feature'] ?? []).flatMap((list) => list.split(','));
+  for (const name of hiddenCpuFeatures) {
+    if (!(HIDEABLE_CPU_FEATURES as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `--hide-cpu-feature ${name}: unknown feature; choose from ${HIDEABLE_CPU_FEATURES.join(', ')}`,
+      );
+    }
+  }
   const devices = values.device ?? [];
   if (devices.length > 0) {
     throw new UsageError(`--device ${devices[0]}: no device types are available yet`);
@@ -85,6 +97,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
     memory: values.memory,
     cpus: Number(cpusText),
     accel,
+    hiddenCpuFeatures,
     debug: values.debug === true,
   };
 }

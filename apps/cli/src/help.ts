@@ -1,3 +1,4 @@
+import { HIDEABLE_CPU_FEATURES } from '@vmm/kvm';
 import { DEFAULT_MEMORY, MAX_VCPUS, defaultCmdline } from '@vmm/machine';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -15,6 +16,9 @@ Options:
   --memory SIZE       guest RAM, e.g. 256M, 2G                    (default: ${DEFAULT_MEMORY})
   --cpus N            number of vCPUs, 1-${MAX_VCPUS}                            (default: 1)
   --accel NAME        hypervisor: kvm (Linux), hvp (macOS on Apple silicon)  (default: kvm)
+  --hide-cpu-feature NAME[,NAME...]
+                      keep an x86_64 CPU feature from the guest, like QEMU's -cpu host,-NAME
+                      (repeatable; hiding one hides those that need it): ${HIDEABLE_CPU_FEATURES.join(', ')}
   --device SPEC       add a device (none are available yet; reserved for virtio)
   --debug             print stack traces on errors
   -h, --help          show this help

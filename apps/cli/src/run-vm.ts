@@ -42,6 +42,7 @@ export async function runVm(
     cmdline: options.cmdline,
     memory: options.memory,
     cpus: options.cpus,
+    hiddenCpuFeatures: options.hiddenCpuFeatures,
   });
   vm.console.pipe(terminal.stdout, { end: false });
   const escape = new ConsoleEscapeFilter();

@@ -26,8 +26,25 @@ describe('parseCliOptions', () => {
       memory: '512M',
       cpus: 2,
       accel: 'kvm',
+      hiddenCpuFeatures: [],
       debug: false,
     });
+  });
+
+  it('collects hidden CPU features from repeated and comma-separated flags', () => {
+    expect(
+      parseCliOptions([
+        '--kernel',
+        'k',
+        '--hide-cpu-feature',
+        'xsave',
+        '--hide-cpu-feature',
+        'x2apic,pcid',
+      ]),
+    ).toMatchObject({ hiddenCpuFeatures: ['xsave', 'x2apic', 'pcid'] });
+    expect(() => parseCliOptions(['--kernel', 'k', '--hide-cpu-feature', 'sse2'])).toThrow(
+      /--hide-cpu-feature sse2: unknown feature; choose from xsave, avx,/,
+    );
   });
 
   it('defaults to one vCPU on KVM', () => {

@@ -33,6 +33,11 @@ export type VirtHandle = Readonly<Record<string, string | number | bigint | bool
 export interface VirtOptions {
   /** Number of vCPUs the VM will have (interrupt controllers are sized from it). */
   readonly vcpus: number;
+  /**
+   * CPU features the guest must not see, by name (x86_64 on KVM: `xsave`, `avx`, `x2apic`, ...,
+   * as `@vmm/kvm` lists them); none when omitted. A backend that cannot hide one throws.
+   */
+  readonly hiddenCpuFeatures?: readonly string[];
 }
 
 /**

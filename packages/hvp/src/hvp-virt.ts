@@ -88,12 +88,16 @@ export class HvpVirt implements Virt {
    * Creates the process's VM (`hv_vm_config_create`, `hv_vm_create`) and the state its threads
    * share. Without `api`, checks that this is macOS on arm64 and loads the framework. Throws
    * {@link HvpUnavailableError} when the host cannot run it (with the signing steps when the
-   * entitlement is missing) and a {@link VmmError} if this process already has a VM.
+   * entitlement is missing) and a {@link VmmError} if this process already has a VM or
+   * `options.hiddenCpuFeatures` names any feature (hvp cannot hide arm64 features).
    */
   static create(options: VirtOptions, api?: HvApi): HvpVirt {
     const { vcpus } = options;
     if (!Number.isSafeInteger(vcpus) || vcpus < 1) {
       throw new VmmError(`a VM needs a whole number of vCPUs, at least 1 (got ${vcpus})`);
+    }
+    if ((options.hiddenCpuFeatures ?? []).length > 0) {
+      throw new VmmError('hiding CPU features works for x86_64 guests on KVM only, not on hvp');
     }
     const hv = api ?? loadHvApi();
     const config = hv.vmConfigCreate();

@@ -22,6 +22,12 @@ export {
 } from './bindings/x86_64/kvm-sregs.js';
 export { KvmFpu } from './bindings/x86_64/kvm-fpu.js';
 export { KvmCpuid2, type KvmCpuidEntry } from './bindings/x86_64/kvm-cpuid2.js';
+export {
+  HIDEABLE_CPU_FEATURES,
+  UnknownCpuFeatureError,
+  hideCpuFeatures,
+  type HideableCpuFeature,
+} from './arch/x86_64/cpu-features.js';
 export { KvmLapicState } from './bindings/x86_64/kvm-lapic-state.js';
 export type { MsrEntry } from './bindings/x86_64/kvm-msrs.js';
 export { KvmVcpuInit, KvmArmVcpuFeature } from './bindings/aarch64/kvm-vcpu-init.js';

@@ -17,6 +17,11 @@ export interface KvmArchitecture {
    * pages; arm64: every vCPU, created and initialised up front).
    */
   setUpVm(virt: KvmVirt): void;
+  /**
+   * Checks, before the VM is created, that the CPU features named can be hidden from its guest
+   * (see `VirtOptions.hiddenCpuFeatures`); throws a `VmmError` otherwise.
+   */
+  checkHiddenCpuFeatures(names: readonly string[]): void;
   /** Creates the in-kernel interrupt controller (x86: PIC, IOAPIC and PIT; arm64: a vGICv3). */
   createIrqChip(virt: KvmVirt): void;
   /**

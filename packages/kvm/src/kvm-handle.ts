@@ -18,10 +18,17 @@ export type KvmHandle = Readonly<{
    * comma-separated (`"7,8"`): a handle holds only scalars.
    */
   vcpuFds?: string;
+  /** CPU features hidden from the guest (`VirtOptions.hiddenCpuFeatures`), comma-separated. */
+  hiddenCpuFeatures?: string;
 }>;
 
 /** Comma-separated decimal file descriptors. */
 const FD_LIST = /^\d+(,\d+)*$/;
+
+/** The hidden CPU features `handle` lists (empty when it lists none). */
+export function hiddenCpuFeaturesOf(handle: KvmHandle): string[] {
+  return handle.hiddenCpuFeatures === undefined ? [] : handle.hiddenCpuFeatures.split(',');
+}
 
 /** Formats up-front vCPU file descriptors for {@link KvmHandle.vcpuFds}. */
 export function formatVcpuFds(fds: readonly number[]): string {
@@ -38,7 +45,7 @@ export function upFrontVcpuFds(handle: KvmHandle): number[] {
 
 /** Checks that `handle` is a {@link KvmHandle}; throws a {@link VmmError} saying what is off. */
 export function parseKvmHandle(handle: VirtHandle): KvmHandle {
-  const { backend, kvmFd, vmFd, vcpus, vcpuFds } = handle;
+  const { backend, kvmFd, vmFd, vcpus, vcpuFds, hiddenCpuFeatures } = handle;
   if (backend !== 'kvm') {
     throw new VmmError(`the handle is for backend ${String(backend)}, not kvm`);
   }
@@ -48,14 +55,20 @@ export function parseKvmHandle(handle: VirtHandle): KvmHandle {
         `kvmFd=${String(kvmFd)} vmFd=${String(vmFd)} vcpus=${String(vcpus)}`,
     );
   }
-  if (vcpuFds === undefined) return { backend, kvmFd, vmFd, vcpus };
+  if (hiddenCpuFeatures !== undefined && typeof hiddenCpuFeatures !== 'string') {
+    throw new VmmError(
+      `a KVM handle's hiddenCpuFeatures is a comma-separated list; got ${String(hiddenCpuFeatures)}`,
+    );
+  }
+  const hidden = hiddenCpuFeatures === undefined ? {} : { hiddenCpuFeatures };
+  if (vcpuFds === undefined) return { backend, kvmFd, vmFd, vcpus, ...hidden };
   if (typeof vcpuFds !== 'string' || !isFdList(vcpuFds, vcpus)) {
     throw new VmmError(
       `a KVM handle's vcpuFds lists one file descriptor per vCPU (${vcpus}), ` +
         `comma-separated; got ${String(vcpuFds)}`,
     );
   }
-  return { backend, kvmFd, vmFd, vcpus, vcpuFds };
+  return { backend, kvmFd, vmFd, vcpus, vcpuFds, ...hidden };
 }
 
 function isFdList(value: string, count: number): boolean {

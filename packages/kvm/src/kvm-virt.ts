@@ -27,7 +27,13 @@ import { hostKvmArchitecture } from './host-kvm-architecture.js';
 import type { KvmArchitecture } from './kvm-architecture.js';
 import { KvmDevice } from './kvm-device.js';
 import { KvmError } from './kvm-error.js';
-import { formatVcpuFds, parseKvmHandle, upFrontVcpuFds, type KvmHandle } from './kvm-handle.js';
+import {
+  formatVcpuFds,
+  hiddenCpuFeaturesOf,
+  parseKvmHandle,
+  upFrontVcpuFds,
+  type KvmHandle,
+} from './kvm-handle.js';
 import { KvmInterruptController } from './kvm-interrupt-controller.js';
 import { KvmSystem } from './kvm-system.js';
 import { KvmVcpu } from './kvm-vcpu.js';
@@ -84,6 +90,8 @@ export class KvmVirt implements Virt {
     architecture: KvmArchitecture,
     owner: boolean,
     upFrontVcpuFds: readonly number[],
+    /** CPU features every vCPU's guest does not see (see `VirtOptions.hiddenCpuFeatures`). */
+    readonly hiddenCpuFeatures: readonly string[],
   ) {
     this.#libc = libc();
     this.#owner = owner;
@@ -99,7 +107,9 @@ export class KvmVirt implements Virt {
    * real-mode helper pages go to their layout addresses (KVM_SET_IDENTITY_MAP_ADDR,
    * KVM_SET_TSS_ADDR); on arm64 every vCPU is created and initialised now
    * (KVM_ARM_PREFERRED_TARGET, then KVM_CREATE_VCPU and KVM_ARM_VCPU_INIT per vCPU; see
-   * {@link createVcpu}). Throws {@link KvmUnavailableError} on a host that cannot run it.
+   * {@link createVcpu}). `options.hiddenCpuFeatures` are checked first (x86_64 only; an
+   * unknown name throws `UnknownCpuFeatureError`) and cleared from every vCPU's CPUID. Throws
+   * {@link KvmUnavailableError} on a host that cannot run it.
    */
   static create(options: VirtOptions): KvmVirt {
     const architecture = hostKvmArchitecture();
@@ -107,6 +117,8 @@ export class KvmVirt implements Virt {
     if (!Number.isSafeInteger(vcpus) || vcpus < 1) {
       throw new VmmError(`a VM needs a whole number of vCPUs, at least 1 (got ${vcpus})`);
     }
+    const hidden = [...(options.hiddenCpuFeatures ?? [])];
+    architecture.checkHiddenCpuFeatures(hidden);
     const system = KvmSystem.open();
     let virt: KvmVirt;
     try {
@@ -115,7 +127,7 @@ export class KvmVirt implements Virt {
       if (vcpus > max) {
         throw new VmmError(`this KVM runs at most ${max} vCPUs per VM (asked for ${vcpus})`);
       }
-      virt = new KvmVirt(system, system.createVm(), vcpus, architecture, true, []);
+      virt = new KvmVirt(system, system.createVm(), vcpus, architecture, true, [], hidden);
     } catch (error) {
       system.close();
       throw error;
@@ -138,7 +150,15 @@ export class KvmVirt implements Virt {
     const { kvmFd, vmFd, vcpus } = parsed;
     const architecture = hostKvmArchitecture();
     const system = KvmSystem.fromFd(kvmFd);
-    return new KvmVirt(system, vmFd, vcpus, architecture, false, upFrontVcpuFds(parsed));
+    return new KvmVirt(
+      system,
+      vmFd,
+      vcpus,
+      architecture,
+      false,
+      upFrontVcpuFds(parsed),
+      hiddenCpuFeaturesOf(parsed),
+    );
   }
 
   /**
@@ -152,8 +172,12 @@ export class KvmVirt implements Virt {
       vmFd: this.vmFd,
       vcpus: this.vcpuCount,
     } as const;
-    if (this.#upFrontVcpuFds.length === 0) return handle;
-    return { ...handle, vcpuFds: formatVcpuFds(this.#upFrontVcpuFds) };
+    const hidden =
+      this.hiddenCpuFeatures.length === 0
+        ? {}
+        : { hiddenCpuFeatures: this.hiddenCpuFeatures.join(',') };
+    if (this.#upFrontVcpuFds.length === 0) return { ...handle, ...hidden };
+    return { ...handle, ...hidden, vcpuFds: formatVcpuFds(this.#upFrontVcpuFds) };
   }
 
   /** KVM_SET_IDENTITY_MAP_ADDR (x86): where the one-page identity map for real mode lives. */

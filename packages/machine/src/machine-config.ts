@@ -39,6 +39,11 @@ export interface MachineConfig {
   readonly memory?: string | number;
   /** Number of vCPUs, 1 to {@link MAX_VCPUS}. Default 1. */
   readonly cpus?: number;
+  /**
+   * CPU features the guest must not see, by name (`VirtOptions.hiddenCpuFeatures`: x86_64 on
+   * KVM only), like QEMU's `-cpu host,-xsave`. None by default.
+   */
+  readonly hiddenCpuFeatures?: readonly string[];
   /** The kernel: a path to a bzImage (x86_64) or an arm64 Image (aarch64), or its bytes. */
   readonly kernel?: string | Uint8Array;
   /** The initial RAM filesystem: a path, or its bytes. */

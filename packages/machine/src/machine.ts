@@ -141,7 +141,7 @@ export class Machine {
     const backend = await importExport<VirtBackend>(config.backend);
     let virt: Virt;
     try {
-      virt = backend.create({ vcpus: cpus });
+      virt = backend.create({ vcpus: cpus, hiddenCpuFeatures: config.hiddenCpuFeatures ?? [] });
     } catch (error) {
       await reading;
       throw error;

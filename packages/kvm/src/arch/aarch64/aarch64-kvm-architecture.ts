@@ -1,3 +1,4 @@
+import { VmmError } from '@vmm/core';
 import { KvmCap } from '../../bindings/kvm-capabilities.js';
 import type { KvmArchitecture } from '../../kvm-architecture.js';
 import { applyAarch64BootState } from './boot-state.js';
@@ -27,6 +28,13 @@ export const aarch64KvmArchitecture: KvmArchitecture = {
     ONE_REG: KvmCap.ONE_REG,
     DEVICE_CTRL: KvmCap.DEVICE_CTRL,
     ARM_PSCI_0_2: KvmCap.ARM_PSCI_0_2,
+  },
+  checkHiddenCpuFeatures(names) {
+    if (names.length > 0) {
+      throw new VmmError(
+        `hiding CPU features (${names.join(', ')}) works for x86_64 guests only, not on this arm64 host`,
+      );
+    }
   },
   setUpVm(virt) {
     const preferred = virt.preferredTarget();

@@ -3,16 +3,22 @@ import type { KvmLapicState } from '../../bindings/x86_64/kvm-lapic-state.js';
 import { Errno } from '../../errno.js';
 import { KvmError } from '../../kvm-error.js';
 import type { KvmVcpu } from '../../kvm-vcpu.js';
+import { hideCpuFeatures } from './cpu-features.js';
 import { cpuidForVcpu } from './cpuid.js';
 import { wireLintPins } from './local-apic.js';
 
 /**
  * What every new x86 vCPU needs before it runs: its CPUID table (KVM's supported leaves,
- * patched with its APIC id and the hypervisor bit) and, when the VM has an in-kernel irqchip,
- * its local APIC's LINT0/LINT1 wired for ExtINT/NMI. `supportedCpuid` is consumed.
+ * patched with its APIC id and the hypervisor bit, less the `hiddenFeatures`) and, when the VM
+ * has an in-kernel irqchip, its local APIC's LINT0/LINT1 wired for ExtINT/NMI.
+ * `supportedCpuid` is consumed.
  */
-export function setUpX86Vcpu(vcpu: KvmVcpu, supportedCpuid: KvmCpuid2): void {
-  vcpu.setCpuid2(cpuidForVcpu(supportedCpuid, vcpu.id));
+export function setUpX86Vcpu(
+  vcpu: KvmVcpu,
+  supportedCpuid: KvmCpuid2,
+  hiddenFeatures: readonly string[] = [],
+): void {
+  vcpu.setCpuid2(hideCpuFeatures(cpuidForVcpu(supportedCpuid, vcpu.id), hiddenFeatures));
   const lapic = inKernelLapic(vcpu);
   if (lapic === undefined) return;
   wireLintPins(lapic);

@@ -3,12 +3,13 @@ import { KvmCap } from '../../bindings/kvm-capabilities.js';
 import { KVM_PIT_SPEAKER_DUMMY } from '../../bindings/x86_64/kvm-pit-config.js';
 import type { KvmArchitecture } from '../../kvm-architecture.js';
 import { applyX86BootState } from './boot-state.js';
+import { cpuFeatureBits } from './cpu-features.js';
 import { describeX86Registers } from './describe-registers.js';
 import { setUpX86Vcpu } from './vcpu-setup.js';
 
 /**
  * The x86_64 steps of a KVM VM: the real-mode helper pages at create, the in-kernel PIC pair,
- * IOAPIC and PIT as the irqchip, CPUID and local APIC pins per vCPU, long- or real-mode boot
+ * IOAPIC and PIT as the irqchip, CPUID (less any hidden features) and local APIC pins per vCPU, long- or real-mode boot
  * registers, and interrupt lines that are GSIs as they are.
  */
 export const x86_64KvmArchitecture: KvmArchitecture = {
@@ -25,12 +26,15 @@ export const x86_64KvmArchitecture: KvmArchitecture = {
     virt.setIdentityMapAddress(x86_64Layout.KVM_IDENTITY_MAP_START);
     virt.setTssAddress(x86_64Layout.KVM_TSS_START);
   },
+  checkHiddenCpuFeatures(names) {
+    cpuFeatureBits(names);
+  },
   createIrqChip(virt) {
     virt.createKernelIrqchip();
     virt.createPit2(KVM_PIT_SPEAKER_DUMMY);
   },
   setUpVcpu(vcpu, virt) {
-    setUpX86Vcpu(vcpu, virt.system.supportedCpuid());
+    setUpX86Vcpu(vcpu, virt.system.supportedCpuid(), virt.hiddenCpuFeatures);
   },
   applyBootState(vcpu, state) {
     if (state.mode === 'aarch64') {
