@@ -1,5 +1,5 @@
 import { GUEST_INIT_MARKER } from '@vmm/guest-tools';
-import { OUTER_IMAGE_LAYOUT, OUTER_QEMU_LAYOUT, shellQuote } from '@vmm/e2e';
+import { E2E_ARCH_PROFILES, OUTER_IMAGE_LAYOUT, OUTER_QEMU_LAYOUT, shellQuote } from '@vmm/e2e';
 import { encodeBootRacePlan, type BootRaceCandidate, type BootRacePlan } from './boot-race-plan.js';
 import { BenchError } from './errors.js';
 
@@ -42,6 +42,13 @@ export const BOOT_RACE_MEMORY_MIB = 256;
  */
 export const BOOT_RACE_QEMU_MACHINE = 'microvm,x-option-roms=off,rtc=on,auto-kernel-cmdline=off';
 
+/**
+ * QEMU's CPU model: the host's, less XSAVE (and what needs it), the very CPU vmm gives its guest
+ * in this outer host (`innerVmmArgs` of the e2e x86_64 profile: the emulated SVM does not
+ * intercept XSETBV, which breaks XSAVE for any inner guest).
+ */
+export const BOOT_RACE_QEMU_CPU = 'host,xsave=off';
+
 /** The firmware files of QEMU's data directory that {@link BOOT_RACE_QEMU_MACHINE} loads. */
 export const BOOT_RACE_QEMU_FIRMWARE: readonly string[] = ['bios-microvm.bin'];
 
@@ -56,7 +63,8 @@ const MAX_OUTER_COMMAND_CHARS = 4000;
 
 /**
  * vmm as the outer host runs it: the image's node on the deployed CLI (the `/bin/vmm` wrapper
- * does the same after a shell's `exec`), with KVM, the inner kernel and initramfs of the image.
+ * does the same after a shell's `exec`), with KVM, the inner kernel and initramfs of the image,
+ * and the e2e profile's vmm arguments for this outer host (XSAVE hidden).
  */
 export function vmmCandidate(cmdline: string): BootRaceCandidate {
   return {
@@ -74,6 +82,7 @@ export function vmmCandidate(cmdline: string): BootRaceCandidate {
       '1',
       '--accel',
       'kvm',
+      ...E2E_ARCH_PROFILES.x86_64.innerVmmArgs,
       '--cmdline',
       cmdline,
     ],
@@ -82,7 +91,7 @@ export function vmmCandidate(cmdline: string): BootRaceCandidate {
 
 /**
  * QEMU as the outer host runs it (`qemuBinary`, its path in the image): microvm with KVM and the
- * host CPU model, the same RAM, one vCPU, no default devices or user config, no display, the
+ * host CPU model less XSAVE ({@link BOOT_RACE_QEMU_CPU}), the same RAM, one vCPU, no default devices or user config, no display, the
  * first serial port on stdio, firmware from the image's `/qemu-share`, no reboot (a reboot or
  * panic ends it), and the same kernel, initramfs and command line (`cmdline`) as vmm.
  */
@@ -96,7 +105,7 @@ export function qemuCandidate(qemuBinary: string, cmdline: string): BootRaceCand
       '-accel',
       'kvm',
       '-cpu',
-      'host',
+      BOOT_RACE_QEMU_CPU,
       '-m',
       `${BOOT_RACE_MEMORY_MIB}M`,
       '-smp',

@@ -10,7 +10,8 @@ export function shellQuote(word: string): string {
 /**
  * The shell command line the outer /init runs for `command`: `vmm` (the wrapper in the outer
  * image) with the inner kernel and initramfs of the image, the inner kernel's command line being
- * `profile.innerKernelArgs` plus the scenario's arguments; or `vmm` with the given arguments;
+ * `profile.innerKernelArgs` plus the scenario's arguments, and `profile.innerVmmArgs`; or `vmm`
+ * with the given arguments;
  * or an `outer-shell` command as it is.
  */
 export function outerCommandLine(profile: E2eArchProfile, command: ScenarioCommand): string {
@@ -31,6 +32,7 @@ export function outerCommandLine(profile: E2eArchProfile, command: ScenarioComma
           String(command.cpus),
           '--accel',
           'kvm',
+          ...profile.innerVmmArgs,
           '--cmdline',
           [...profile.innerKernelArgs, ...command.kernelArgs].join(' '),
         ];

@@ -90,7 +90,7 @@ describe('outerCommandLine', () => {
   it('boots the inner guest of the image with the profile and scenario kernel arguments', () => {
     expect(outerCommandLine(profile, SCENARIOS['boot-poweroff']!.command)).toBe(
       'vmm --kernel /guest/vmlinuz --initramfs /guest/initramfs.cpio.gz --memory 256M --cpus 1' +
-        " --accel kvm --cmdline 'console=ttyS0 earlyprintk=serial,ttyS0 reboot=k panic=-1 vmm.test=poweroff'",
+        " --accel kvm --hide-cpu-feature xsave --cmdline 'console=ttyS0 earlyprintk=serial,ttyS0 reboot=k panic=-1 vmm.test=poweroff'",
     );
   });
 
