@@ -7,10 +7,8 @@ import {
 } from '@vmm/core';
 import { BzImageLoader, ImageLoader, type BootLoader } from '@vmm/bootloader';
 import { Pl011Input, Pl011SharedState, Uart8250Input, Uart8250SharedState } from '@vmm/devices';
-import { buildAarch64Platform } from './aarch64-platform.js';
-import type { Platform } from './platform.js';
-import type { VmOutcome } from './vm-outcome.js';
-import { buildX86Platform } from './x86-platform.js';
+import type { Platform, PlatformWiring } from './platform.js';
+import { PLATFORM_BUILDERS } from './platform-builders.js';
 
 /** One run of guest RAM. */
 export interface RamRange {
@@ -36,18 +34,6 @@ export interface ConsoleInput {
   push(bytes: Uint8Array): number;
   /** How many bytes the receive FIFO can take now. */
   readonly space: number;
-}
-
-/** How a vCPU thread's devices are wired. */
-export interface PlatformWiring {
-  /** The console UART's shared state. */
-  readonly uartState: SharedArrayBuffer;
-  /** Where the console UART's output goes. */
-  readonly consoleSink: (bytes: Uint8Array) => void;
-  /** The interrupt controller as reachable from this thread. */
-  readonly interrupts: InterruptController;
-  /** Ends the VM (a device asked: reset line, ACPI sleep). */
-  readonly endVm: (outcome: VmOutcome) => void;
 }
 
 /**
@@ -89,7 +75,7 @@ const x86_64Profile: ArchProfile = {
       state: new Uart8250SharedState(uartState),
       irq: interruptLine(interrupts, x86_64Layout.COM1_IRQ),
     }),
-  buildPlatform: (wiring) => buildX86Platform(wiring),
+  buildPlatform: PLATFORM_BUILDERS.x86_64,
 };
 
 /** The aarch64 virt machine: RAM from 1 GiB, arm64 Image + device tree, PL011, GICv3. */
@@ -118,7 +104,7 @@ const aarch64Profile: ArchProfile = {
       state: new Pl011SharedState(uartState),
       irq: interruptLine(interrupts, aarch64Layout.PL011_SPI),
     }),
-  buildPlatform: (wiring) => buildAarch64Platform(wiring),
+  buildPlatform: PLATFORM_BUILDERS.aarch64,
 };
 
 /** The profile of each architecture. */

@@ -1,4 +1,5 @@
-import type { MmioBus, PioBus } from '@vmm/core';
+import type { InterruptController, MmioBus, PioBus } from '@vmm/core';
+import type { VmOutcome } from './vm-outcome.js';
 
 /** The buses of the guest platform as one vCPU thread sees them. */
 export interface Platform {
@@ -6,4 +7,16 @@ export interface Platform {
   readonly pio: PioBus;
   /** Memory-mapped devices. */
   readonly mmio: MmioBus;
+}
+
+/** How a vCPU thread's devices are wired. */
+export interface PlatformWiring {
+  /** The console UART's shared state. */
+  readonly uartState: SharedArrayBuffer;
+  /** Where the console UART's output goes. */
+  readonly consoleSink: (bytes: Uint8Array) => void;
+  /** The interrupt controller as reachable from this thread. */
+  readonly interrupts: InterruptController;
+  /** Ends the VM (a device asked: reset line, ACPI sleep). */
+  readonly endVm: (outcome: VmOutcome) => void;
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MmioDevice, VirtBackend } from '@vmm/core';
-import { ARCH_PROFILES } from './arch-profile.js';
+import { PLATFORM_BUILDERS } from './platform-builders.js';
 import { importExport } from './module-export.js';
 import { SharedByteRing } from './shared-byte-ring.js';
 import { VcpuControl } from './vcpu-control.js';
@@ -26,7 +26,7 @@ async function main(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Promis
   const control = new VcpuControl(spec.control);
   const console = new SharedByteRing(spec.platform.consoleRing);
   let ended: VmOutcome | undefined;
-  const platform = ARCH_PROFILES[spec.platform.arch].buildPlatform({
+  const platform = PLATFORM_BUILDERS[spec.platform.arch]({
     uartState: spec.platform.uartState,
     consoleSink: (bytes) => console.write(bytes),
     interrupts: virt.interrupts,
