@@ -7,17 +7,19 @@ import {
 } from '@vmm/guest-tools';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  E2E_ARCH_PROFILES,
   OUTER_IMAGE_LAYOUT,
   buildOuterImage,
-  ensureQemu,
-  runScenario,
-  summarizeResult,
-  type E2eLogger,
   type OuterImage,
-  type Scenario,
   type ScenarioResult,
 } from '../src/index.js';
+import {
+  NESTED_TEST_MS as TEST_MS,
+  OUTER_PANIC_SCENARIO,
+  expectOuterHostWorked as expectOuterHost,
+  nestedLog as log,
+  nestedSkipReason,
+  runNested,
+} from './fixtures/nested-suite.js';
 
 /**
  * The arm64 proof: QEMU (TCG) emulates an arm64 virt board with EL2 and a GICv3, its Debian
@@ -26,18 +28,8 @@ import {
  * in-kernel PSCI). Slow (tens of seconds per scenario): each test has a 150 s limit and runs
  * its scenario within a 140 s budget (both attempts, when the outer kernel panics).
  */
-const profile = E2E_ARCH_PROFILES.aarch64;
-const log: E2eLogger = (message) => console.log(`vmm-e2e: ${message}`);
-const qemuProblem = await ensureQemu(profile, log).then(
-  () => null,
-  (error: unknown) => (error instanceof Error ? error.message : String(error)),
-);
-if (qemuProblem !== null) {
-  console.warn(`skipping the nested aarch64 end-to-end tests: ${qemuProblem}`);
-}
+const qemuProblem = await nestedSkipReason('aarch64');
 
-const TEST_MS = 150_000;
-const BUDGET_MS = 140_000;
 /** The inner guest's RAM in the boot scenarios (`--memory 256M`), in kB. */
 const INNER_RAM_KB = 256 * 1024;
 
@@ -47,25 +39,10 @@ describe.skipIf(qemuProblem !== null)('nested aarch64: vmm in a KVM host emulate
     image = await buildOuterImage({ arch: 'aarch64', log });
   }, 300_000);
 
-  async function run(scenario: Scenario | string): Promise<ScenarioResult> {
-    const result = await runScenario({
-      scenario,
-      arch: 'aarch64',
-      image,
-      log,
-      budgetMs: BUDGET_MS,
-    });
-    console.log(summarizeResult(result));
-    return result;
-  }
-
-  function expectOuterHostWorked(result: ScenarioResult): void {
-    expect(result.transcript.outerReady).toBe(true);
-    expect(result.transcript.outerKvmLog.join('\n')).toMatch(
-      /kvm \[\d+\]: (VHE|Hyp) mode initialized successfully/,
-    );
-    expect(result.timings.outerBootMs).toBeGreaterThan(0);
-  }
+  const run = (scenario: Parameters<typeof runNested>[2]): Promise<ScenarioResult> =>
+    runNested('aarch64', image, scenario);
+  const expectOuterHostWorked = (result: ScenarioResult): void =>
+    expectOuterHost(result, /kvm \[\d+\]: (VHE|Hyp) mode initialized successfully/);
 
   it('the outer image holds arm64 node, glibc and koffi, and no x64 prebuild', async () => {
     const records = readCpioNewc(await readFile(image.initrd));
@@ -154,14 +131,7 @@ describe.skipIf(qemuProblem !== null)('nested aarch64: vmm in a KVM host emulate
   it(
     'harness self-test: an outer kernel panic on the shared console is recognised and retried',
     async () => {
-      const result = await run({
-        name: 'outer-panic',
-        description: 'the outer kernel panics on purpose (sysrq c)',
-        command: { kind: 'outer-shell', command: 'echo c > /proc/sysrq-trigger' },
-        steps: [],
-        expectedExitCode: 0,
-        watchdogMs: 60_000,
-      });
+      const result = await run(OUTER_PANIC_SCENARIO);
       expect(result.passed).toBe(false);
       expect(result.retried).toBe(true);
       expect(result.attempts).toHaveLength(2);
