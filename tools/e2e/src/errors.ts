@@ -9,24 +9,6 @@ export class E2eError extends VmmError {}
 /** The host lacks a program the test bed needs (QEMU, xz, ldd, pnpm) and it cannot be installed. */
 export class HostToolMissingError extends E2eError {}
 
-/** A host command ran but failed. */
-export class HostCommandError extends E2eError {
-  /** Creates the error for `command` run with `args`, which exited with `exitCode`. */
-  constructor(
-    /** The program that was run. */
-    readonly command: string,
-    /** The arguments it was given. */
-    readonly args: readonly string[],
-    /** Its exit code, or `null` when a signal ended it. */
-    readonly exitCode: number | null,
-    /** The last line it wrote to stderr (empty when it wrote nothing). */
-    readonly stderrTail: string,
-  ) {
-    const detail = stderrTail === '' ? '' : `: ${stderrTail}`;
-    super(`\`${[command, ...args].join(' ')}\` failed (exit code ${exitCode ?? 'none'})${detail}`);
-  }
-}
-
 /** Something the outer host image is made of is missing or unusable (modules, node, the vmm build). */
 export class OuterImageError extends E2eError {}
 

@@ -62,7 +62,7 @@ function findOnPath(command: string): string {
  *
  * @throws {@link OuterImageError} when QEMU is not installed or a firmware file is in none of
  * its data directories.
- * @throws {@link HostCommandError} when QEMU or `ldd` fails.
+ * @throws `CommandFailedError` (@vmm/guest-tools) when QEMU or `ldd` fails.
  */
 export async function locateQemuBundle(
   profile: E2eArchProfile,

@@ -24,8 +24,8 @@ export function parseLddOutput(output: string): string[] {
  * Lists the shared libraries the ELF files `elfs` load (transitively, as `ldd` resolves them on
  * this host), without duplicates, sorted.
  *
- * @throws {@link HostToolMissingError} when `ldd` is missing.
- * @throws {@link HostCommandError} when `ldd` fails on one of the files.
+ * @throws `HostSetupError` (@vmm/guest-tools) when `ldd` is missing.
+ * @throws `CommandFailedError` (@vmm/guest-tools) when `ldd` fails on one of the files.
  */
 export async function sharedLibraries(elfs: readonly string[]): Promise<string[]> {
   const all = new Set<string>();

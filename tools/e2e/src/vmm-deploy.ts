@@ -55,7 +55,7 @@ async function findNativeModules(dir: string): Promise<string[]> {
  * module, linked by relative symlinks. Nothing in the workspace changes.
  *
  * @throws {@link OuterImageError} when the CLI is not built or the deployment lacks it.
- * @throws {@link HostCommandError} when pnpm fails.
+ * @throws `CommandFailedError` (@vmm/guest-tools) when pnpm fails.
  */
 export async function deployVmmCli(repoRoot: string): Promise<VmmDeployment> {
   if (!existsSync(join(repoRoot, 'apps', 'cli', 'dist', 'cli.js'))) {

@@ -17,23 +17,28 @@ export interface RunCommandOptions {
   cwd?: string;
 }
 
+/** The most output a host command may write to stdout before it is cut off as failed. */
+const MAX_COMMAND_OUTPUT = 256 * 1024 * 1024;
+
 /**
- * Runs `command` with `args` (no shell), waits for it and returns its output. Its output is
- * captured, not shown; a failure's last stderr line goes into the error.
- *
- * @throws {@link HostSetupError} when the command is not installed.
- * @throws {@link CommandFailedError} when it exits non-zero or is killed.
+ * Runs `command` with `args` (no shell, C locale, non-interactive apt/dpkg), waits for it and
+ * returns its stdout and stderr as bytes; a failure's last stderr line goes into the error.
  */
-export function runCommand(
+function execCommand(
   command: string,
   args: readonly string[],
-  options: RunCommandOptions = {},
-): Promise<CommandOutput> {
+  options: RunCommandOptions,
+): Promise<{ stdout: Buffer; stderr: Buffer }> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       command,
       args,
-      { cwd: options.cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } },
+      {
+        cwd: options.cwd,
+        encoding: 'buffer',
+        maxBuffer: MAX_COMMAND_OUTPUT,
+        env: { ...process.env, LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' },
+      },
       (error, stdout, stderr) => {
         if (error === null) {
           resolvePromise({ stdout, stderr });
@@ -44,11 +49,42 @@ export function runCommand(
           return;
         }
         const exitCode = typeof error.code === 'number' ? error.code : null;
-        const tail = stderr.trim().split('\n').at(-1) ?? '';
+        const tail = stderr.toString('utf8').trim().split('\n').at(-1) ?? '';
         reject(new CommandFailedError(command, args, exitCode, tail.trim()));
       },
     );
   });
+}
+
+/**
+ * Runs `command` with `args` (no shell), waits for it and returns its output as text. Its
+ * output is captured, not shown; a failure's last stderr line goes into the error.
+ *
+ * @throws {@link HostSetupError} when the command is not installed.
+ * @throws {@link CommandFailedError} when it exits non-zero or is killed.
+ */
+export async function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunCommandOptions = {},
+): Promise<CommandOutput> {
+  const { stdout, stderr } = await execCommand(command, args, options);
+  return { stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') };
+}
+
+/**
+ * {@link runCommand} for a command whose stdout is binary (`xz -dc`, ...): resolves with it
+ * as bytes.
+ *
+ * @throws {@link HostSetupError} when the command is not installed.
+ * @throws {@link CommandFailedError} when it exits non-zero or is killed.
+ */
+export async function runCommandForBytes(
+  command: string,
+  args: readonly string[],
+  options: RunCommandOptions = {},
+): Promise<Buffer> {
+  return (await execCommand(command, args, options)).stdout;
 }
 
 /** Tells whether an executable named `command` is on PATH. */

@@ -24,4 +24,4 @@ export * from './npm-packages.js';
 export * from './shared-library-dir.js';
 export * from './aarch64-host-asset-paths.js';
 export * from './fetch-aarch64-host-assets.js';
-export { commandExists } from './host-command.js';
+export { commandExists, runCommandForBytes } from './host-command.js';
