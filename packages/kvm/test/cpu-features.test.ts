@@ -12,25 +12,32 @@ import { hasKvm } from './kvm-host.js';
 
 const ALL = 0xffff_ffff;
 
-/** A CPUID table with leaves 1 and 7.0 (every bit set), 7.1 and 0xd.0 (every bit set). */
+/** A CPUID table of leaves 1, 7.0, 7.1, 0xd.0 and 0xd.1, every bit set. */
 function table(): KvmCpuid2 {
-  const cpuid = new KvmCpuid2(4);
+  const cpuid = new KvmCpuid2(5);
   const full = { flags: 0, eax: ALL, ebx: ALL, ecx: ALL, edx: ALL };
-  [1, 7, 7, 0xd].forEach((leaf, i) => {
-    cpuid.setEntry(i, { function: leaf, index: i === 2 ? 1 : 0, ...full });
-  });
+  const leaves: [number, number][] = [
+    [1, 0],
+    [7, 0],
+    [7, 1],
+    [0xd, 0],
+    [0xd, 1],
+  ];
+  leaves.forEach(([leaf, index], i) => cpuid.setEntry(i, { function: leaf, index, ...full }));
   return cpuid;
 }
 
 describe('hiding x86 CPU features', () => {
-  it('clears XSAVE and the features that need it (AVX, FMA, F16C, AVX2, AVX-512F, PKU)', () => {
-    const [leaf1, leaf7, leaf7s1, leafD] = hideCpuFeatures(table(), ['xsave']).entries();
+  it('clears XSAVE, its variants and the features that need it (AVX, FMA, F16C, AVX2, AVX-512F, PKU)', () => {
+    const [leaf1, leaf7, leaf7s1, leafD, leafD1] = hideCpuFeatures(table(), ['xsave']).entries();
     expect(leaf1!.ecx).toBe((ALL & ~(1 << 26) & ~(1 << 28) & ~(1 << 12) & ~(1 << 29)) >>> 0);
     expect(leaf1!.edx).toBe(ALL);
     expect(leaf7!.ebx).toBe((ALL & ~(1 << 5) & ~(1 << 16)) >>> 0);
     expect(leaf7!.ecx).toBe((ALL & ~(1 << 3)) >>> 0);
     expect(leaf7s1!.ebx).toBe(ALL);
     expect(leafD!.eax).toBe(ALL);
+    expect(leafD1!.eax).toBe((ALL & ~0xf) >>> 0); // XSAVEOPT, XSAVEC, XGETBV1, XSAVES
+    expect(leafD1!.ebx).toBe(ALL);
   });
 
   it('clears only the named bit for a feature nothing depends on', () => {

@@ -8,7 +8,7 @@ interface CpuidBit {
   /** The sub-leaf (ECX input); 0 for leaves without sub-leaves. */
   readonly subleaf: number;
   /** The output register. */
-  readonly register: 'ebx' | 'ecx' | 'edx';
+  readonly register: 'eax' | 'ebx' | 'ecx' | 'edx';
   /** The bit number. */
   readonly bit: number;
 }
@@ -16,6 +16,8 @@ interface CpuidBit {
 const leaf1Ecx = (bit: number): CpuidBit => ({ leaf: 1, subleaf: 0, register: 'ecx', bit });
 const leaf7Ebx = (bit: number): CpuidBit => ({ leaf: 7, subleaf: 0, register: 'ebx', bit });
 const leaf7Ecx = (bit: number): CpuidBit => ({ leaf: 7, subleaf: 0, register: 'ecx', bit });
+/** Leaf 0xD sub-leaf 1 EAX: the XSAVE instruction variants (XSAVEOPT, XSAVEC, XGETBV1, XSAVES). */
+const xsaveVariant = (bit: number): CpuidBit => ({ leaf: 0xd, subleaf: 1, register: 'eax', bit });
 
 /**
  * The x86 CPU features a guest can be kept from seeing, by the names QEMU and Linux's
@@ -23,7 +25,10 @@ const leaf7Ecx = (bit: number): CpuidBit => ({ leaf: 7, subleaf: 0, register: 'e
  * cannot work without them (hidden along with them, as Linux's own `cpuid_deps` would).
  */
 const FEATURES = {
-  xsave: { bits: [leaf1Ecx(26)], implies: ['avx', 'pku'] },
+  xsave: {
+    bits: [leaf1Ecx(26), xsaveVariant(0), xsaveVariant(1), xsaveVariant(2), xsaveVariant(3)],
+    implies: ['avx', 'pku'],
+  },
   avx: { bits: [leaf1Ecx(28), leaf1Ecx(12), leaf1Ecx(29)], implies: ['avx2', 'avx512f'] },
   avx2: { bits: [leaf7Ebx(5)], implies: [] },
   avx512f: { bits: [leaf7Ebx(16)], implies: [] },
