@@ -66,6 +66,11 @@ export interface InternalErrorExit {
   readonly description: string;
   /** The extra words the backend supplied (for emulation failures: instruction bytes etc.). */
   readonly data: readonly bigint[];
+  /**
+   * The code bytes at the instruction the hypervisor could not emulate, when it reports them:
+   * that instruction first (KVM gives the whole 15-byte fetch window, so later ones may follow).
+   */
+  readonly instructionBytes?: Uint8Array;
 }
 
 /** The hardware refused to enter the guest (bad guest state). */

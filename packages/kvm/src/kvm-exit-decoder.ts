@@ -9,6 +9,8 @@ import {
   KVM_EXIT_MMIO,
   KVM_EXIT_SHUTDOWN,
   KVM_EXIT_SYSTEM_EVENT,
+  KVM_INTERNAL_ERROR_EMULATION,
+  KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES,
   KVM_SYSTEM_EVENT_CRASH,
   KVM_SYSTEM_EVENT_RESET,
   KVM_SYSTEM_EVENT_SHUTDOWN,
@@ -18,7 +20,7 @@ import {
 } from './bindings/kvm-exit-reasons.js';
 import { KVM_RUN_LAYOUT } from './bindings/kvm-run.js';
 
-const { io, mmio, internal, failEntry, systemEvent } = KVM_RUN_LAYOUT;
+const { io, mmio, internal, emulationFailure, failEntry, systemEvent } = KVM_RUN_LAYOUT;
 
 /** Bytes an MMIO exit can carry (`kvm_run.mmio.data[8]`). */
 const MMIO_DATA_SIZE = 8;
@@ -88,14 +90,17 @@ export class KvmExitDecoder {
       case KVM_EXIT_INTERNAL_ERROR: {
         const suberror = view.getUint32(internal.suberror, true);
         const words = Math.min(view.getUint32(internal.ndata, true), internal.dataWords);
-        return {
+        const data = Array.from({ length: words }, (_, i) =>
+          view.getBigUint64(internal.data + 8 * i, true),
+        );
+        const exit = {
           kind: 'internal-error',
           suberror,
           description: kvmInternalErrorDescription(suberror),
-          data: Array.from({ length: words }, (_, i) =>
-            view.getBigUint64(internal.data + 8 * i, true),
-          ),
-        };
+          data,
+        } as const;
+        const instructionBytes = this.#emulationFailureBytes(suberror, data);
+        return instructionBytes === undefined ? exit : { ...exit, instructionBytes };
       }
       case KVM_EXIT_FAIL_ENTRY:
         return {
@@ -105,6 +110,20 @@ export class KvmExitDecoder {
       default:
         return { kind: 'unknown', reason, name: kvmExitName(reason) };
     }
+  }
+
+  /**
+   * The instruction bytes of an emulation failure (`struct kvm_run.emulation_failure`: `flags`
+   * in the first data word, then `insn_size` and up to 15 `insn_bytes`), when KVM supplied them
+   * (`KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES`, Linux 5.14 and later).
+   */
+  #emulationFailureBytes(suberror: number, data: readonly bigint[]): Uint8Array | undefined {
+    const { flags, insnSize, insnBytes, insnBytesMax } = emulationFailure;
+    if (suberror !== KVM_INTERNAL_ERROR_EMULATION || data.length < 3) return undefined;
+    const flagBits = this.#view.getBigUint64(flags, true);
+    if ((flagBits & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES) === 0n) return undefined;
+    const size = Math.min(this.#view.getUint8(insnSize), insnBytesMax);
+    return this.#bytes.slice(insnBytes, insnBytes + size);
   }
 
   #systemEvent(type: number): VmExit {

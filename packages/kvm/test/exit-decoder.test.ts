@@ -75,6 +75,32 @@ describe('KvmExitDecoder', () => {
     });
   });
 
+  it('decodes the instruction bytes KVM reports with an emulation failure', () => {
+    const { view, decoder } = fakeRun();
+    const { emulationFailure } = KVM_RUN_LAYOUT;
+    view.setUint32(KVM_RUN_LAYOUT.exitReason, 17, true);
+    view.setUint32(KVM_RUN_LAYOUT.internal.suberror, 1, true);
+    view.setUint32(KVM_RUN_LAYOUT.internal.ndata, 4, true);
+    view.setBigUint64(emulationFailure.flags, 1n, true);
+    view.setUint8(emulationFailure.insnSize, 5);
+    // lock cmpxchg16b [rsi], then the 0x90 fill KVM puts after the instruction
+    [0xf0, 0x48, 0x0f, 0xc7, 0x0e, 0x90, 0x90].forEach((byte, i) =>
+      view.setUint8(emulationFailure.insnBytes + i, byte),
+    );
+    const exit = decoder.decode();
+    expect(exit.kind === 'internal-error' && [...(exit.instructionBytes ?? [])]).toEqual([
+      0xf0, 0x48, 0x0f, 0xc7, 0x0e,
+    ]);
+    view.setBigUint64(emulationFailure.flags, 0n, true);
+    expect(decoder.decode()).not.toHaveProperty('instructionBytes');
+    view.setBigUint64(emulationFailure.flags, 1n, true);
+    view.setUint8(emulationFailure.insnSize, 200);
+    const capped = decoder.decode();
+    expect(capped.kind === 'internal-error' && capped.instructionBytes?.length).toBe(15);
+    view.setUint32(KVM_RUN_LAYOUT.internal.suberror, 2, true);
+    expect(decoder.decode()).not.toHaveProperty('instructionBytes');
+  });
+
   it('decodes internal errors with their description and at most 16 data words', () => {
     const { view, decoder } = fakeRun();
     view.setUint32(KVM_RUN_LAYOUT.exitReason, 17, true);
@@ -90,6 +116,7 @@ describe('KvmExitDecoder', () => {
     });
     view.setUint32(KVM_RUN_LAYOUT.internal.suberror, 2, true);
     view.setUint32(KVM_RUN_LAYOUT.internal.ndata, 1000, true);
+    view.setBigUint64(KVM_RUN_LAYOUT.internal.data, 1n, true);
     const exit = decoder.decode();
     expect(exit).toMatchObject({ description: 'exception while delivering an exception' });
     expect(exit.kind === 'internal-error' && exit.data.length).toBe(16);

@@ -46,6 +46,9 @@ export function runVcpu(vcpu: Vcpu, context: VcpuLoopContext): VmOutcome {
           suberror: exit.suberror,
           description: exit.description,
           data: exit.data,
+          ...(exit.instructionBytes === undefined
+            ? {}
+            : { instructionBytes: [...exit.instructionBytes] }),
           registers: vcpu.describeRegisters(),
         };
       case 'fail-entry':

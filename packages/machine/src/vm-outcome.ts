@@ -22,6 +22,8 @@ export type VmOutcome =
       readonly suberror: number;
       readonly description: string;
       readonly data: readonly bigint[];
+      /** The code bytes at the instruction it could not emulate, when the hypervisor said. */
+      readonly instructionBytes?: readonly number[];
       readonly registers: string;
     }
   /** The hardware refused to enter the guest. */
@@ -62,7 +64,7 @@ export function describeOutcome(outcome: VmOutcome): string {
         `the hypervisor could not continue the guest on vCPU ${outcome.vcpu}: ` +
         `${outcome.description} (internal error ${outcome.suberror}` +
         `${outcome.data.length > 0 ? `, data ${outcome.data.map((word) => hex(word)).join(' ')}` : ''}` +
-        `) at ${outcome.registers}`
+        `${instructionText(outcome.instructionBytes)}) at ${outcome.registers}`
       );
     case 'fail-entry':
       return `the hypervisor refused to enter the guest on vCPU ${outcome.vcpu} (hardware reason ${hex(outcome.hardwareReason)}) at ${outcome.registers}`;
@@ -73,4 +75,10 @@ export function describeOutcome(outcome: VmOutcome): string {
     case 'vmm-error':
       return `vmm failed: ${outcome.message}`;
   }
+}
+
+/** `; code bytes f0 48 0f c7 0e` for an emulation failure's bytes, or nothing. */
+function instructionText(bytes: readonly number[] | undefined): string {
+  if (bytes === undefined || bytes.length === 0) return '';
+  return `; code bytes ${bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(' ')}`;
 }

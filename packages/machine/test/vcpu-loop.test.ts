@@ -101,6 +101,18 @@ describe('runVcpu', () => {
     expect(describeOutcome(failed)).toBe(
       'the hypervisor could not continue the guest on vCPU 0: emulation failure (internal error 1, data 0x1 0xf0c70f) at rip=0x1000',
     );
+    const withBytes = run([
+      {
+        kind: 'internal-error',
+        suberror: 1,
+        description: 'emulation failure',
+        data: [0x1n, 0xc70f48f005n, 0x0en],
+        instructionBytes: Uint8Array.of(0xf0, 0x48, 0x0f, 0xc7, 0x0e),
+      },
+    ]).outcome;
+    expect(describeOutcome(withBytes)).toBe(
+      'the hypervisor could not continue the guest on vCPU 0: emulation failure (internal error 1, data 0x1 0xc70f48f005 0xe; code bytes f0 48 0f c7 0e) at rip=0x1000',
+    );
   });
 
   it('stops after the exit during which an outcome became pending', () => {

@@ -92,6 +92,11 @@ export function kvmSystemEventName(type: number): string {
   return SYSTEM_EVENT_NAMES.get(type) ?? `KVM_SYSTEM_EVENT_${type}`;
 }
 
+/** `KVM_INTERNAL_ERROR_EMULATION`: KVM could not emulate an instruction. */
+export const KVM_INTERNAL_ERROR_EMULATION = 1;
+/** `KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES`: `insn_size`/`insn_bytes` are valid. */
+export const KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES = 1n;
+
 const INTERNAL_ERROR_DESCRIPTIONS: ReadonlyMap<number, string> = new Map([
   [1, 'emulation failure'],
   [2, 'exception while delivering an exception'],

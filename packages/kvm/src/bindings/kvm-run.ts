@@ -42,6 +42,20 @@ export const KVM_RUN_LAYOUT = {
     /** Number of words `data` holds. */
     dataWords: 16,
   },
+  /**
+   * `emulation_failure` member: the `internal` member's layout for KVM_INTERNAL_ERROR_EMULATION
+   * when its flags say instruction bytes follow.
+   */
+  emulationFailure: {
+    /** `__u64 flags`: `KVM_INTERNAL_ERROR_EMULATION_FLAG_*`. */
+    flags: 40,
+    /** `__u8 insn_size`: how many of `insn_bytes` are the instruction. */
+    insnSize: 48,
+    /** `__u8 insn_bytes[15]`. */
+    insnBytes: 49,
+    /** Length of `insn_bytes`. */
+    insnBytesMax: 15,
+  },
   /** `fail_entry` member (KVM_EXIT_FAIL_ENTRY). */
   failEntry: {
     /** `__u64 hardware_entry_failure_reason`. */
