@@ -1,6 +1,6 @@
+import { commandExists, runCommandForBytes } from '@vmm/guest-tools';
 import type { E2eArchProfile } from './arch-profile.js';
 import { HostToolMissingError } from './errors.js';
-import { commandExists, runHostCommand } from './host-command.js';
 import type { E2eLogger } from './logger.js';
 
 /**
@@ -31,8 +31,8 @@ export async function ensureHostCommands(
     throw new HostToolMissingError(`${names} not found: run \`sudo ${install}\``);
   }
   log(`${names} not found; running apt-get update and ${install}`);
-  await runHostCommand('apt-get', ['update']);
-  await runHostCommand('apt-get', ['install', '-y', '--no-install-recommends', ...aptPackages]);
+  await runCommandForBytes('apt-get', ['update']);
+  await runCommandForBytes('apt-get', ['install', '-y', '--no-install-recommends', ...aptPackages]);
   const stillMissing = commands.filter((command) => !commandExists(command));
   if (stillMissing.length > 0) {
     throw new HostToolMissingError(

@@ -1,7 +1,6 @@
 export * from './errors.js';
 export * from './logger.js';
 export * from './arch-profile.js';
-export * from './host-command.js';
 export * from './host-setup.js';
 export * from './markers.js';
 export * from './outer-panic.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { runCommandForBytes } from '@vmm/guest-tools';
 import { OuterImageError } from './errors.js';
-import { runHostCommand } from './host-command.js';
 import { ensureHostCommands } from './host-setup.js';
 import type { E2eLogger } from './logger.js';
 
@@ -29,7 +29,7 @@ export async function readKernelModule(path: string, log: E2eLogger): Promise<Ke
   const compressed = `${plain}.xz`;
   if (existsSync(compressed)) {
     await ensureHostCommands(['xz'], ['xz-utils'], log);
-    return { name: basename(plain), data: await runHostCommand('xz', ['-dc', compressed]) };
+    return { name: basename(plain), data: await runCommandForBytes('xz', ['-dc', compressed]) };
   }
   throw new OuterImageError(
     `kernel module ${plain} (or ${basename(compressed)}) not found; run \`vmm-guest fetch\``,

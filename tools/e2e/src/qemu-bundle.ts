@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { commandExists, runCommandForBytes } from '@vmm/guest-tools';
 import type { E2eArchProfile } from './arch-profile.js';
 import { OuterImageError } from './errors.js';
-import { commandExists, runHostCommand } from './host-command.js';
 import { sharedLibraries } from './shared-libraries.js';
 
 /** Where an outer image that includes QEMU keeps it (see `BuildOuterImageOptions.qemu`). */
@@ -69,7 +69,7 @@ export async function locateQemuBundle(
   options: OuterQemuOptions,
 ): Promise<QemuBundle> {
   const binary = await realpath(findOnPath(profile.qemuBinary));
-  const help = await runHostCommand(binary, ['-L', 'help']);
+  const help = await runCommandForBytes(binary, ['-L', 'help']);
   const dirs = parseQemuDataDirs(help.toString('utf8'));
   const firmware = [];
   for (const name of options.firmware) {

@@ -1,4 +1,4 @@
-import { runHostCommand } from './host-command.js';
+import { runCommandForBytes } from '@vmm/guest-tools';
 
 /**
  * Extracts the absolute paths of the shared libraries (and the dynamic loader) from `ldd`
@@ -30,7 +30,7 @@ export function parseLddOutput(output: string): string[] {
 export async function sharedLibraries(elfs: readonly string[]): Promise<string[]> {
   const all = new Set<string>();
   for (const elf of elfs) {
-    const output = await runHostCommand('ldd', [elf]);
+    const output = await runCommandForBytes('ldd', [elf]);
     for (const path of parseLddOutput(output.toString('utf8'))) {
       all.add(path);
     }

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommandForBytes } from '@vmm/guest-tools';
 import { OuterImageError } from './errors.js';
-import { runHostCommand } from './host-command.js';
 
 /** The workspace package of the vmm command. */
 export const VMM_CLI_PACKAGE = '@vmm/cli';
@@ -71,7 +71,7 @@ export async function deployVmmCli(repoRoot: string): Promise<VmmDeployment> {
   const dir = join(parent, 'vmm');
   const remove = (): Promise<void> => rm(parent, { recursive: true, force: true });
   try {
-    await runHostCommand(pnpm, [
+    await runCommandForBytes(pnpm, [
       '--dir',
       repoRoot,
       '--filter',

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
+import { commandExists } from '@vmm/guest-tools';
 import { describe, expect, it } from 'vitest';
 import {
   E2E_ARCH_PROFILES,
   OUTER_QEMU_LAYOUT,
   OuterImageError,
   buildOuterImage,
-  commandExists,
   isOuterImageFile,
   locateQemuBundle,
   outerQemuPath,
