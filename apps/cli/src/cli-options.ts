@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { VmmError } from '@vmm/core';
-import { HIDEABLE_CPU_FEATURES } from '@vmm/kvm';
+import { HIDEABLE_CPU_FEATURES, isHideableCpuFeature } from '@vmm/kvm';
 
 /** The command line was malformed; the message says how. */
 export class UsageError extends VmmError {}
@@ -79,7 +79,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
   }
   const hiddenCpuFeatures = (values['hide-cpu-feature'] ?? []).flatMap((list) => list.split(','));
   for (const name of hiddenCpuFeatures) {
-    if (!(HIDEABLE_CPU_FEATURES as readonly string[]).includes(name)) {
+    if (!isHideableCpuFeature(name)) {
       throw new UsageError(
         `--hide-cpu-feature ${name}: unknown feature; choose from ${HIDEABLE_CPU_FEATURES.join(', ')}`,
       );

@@ -26,6 +26,7 @@ export {
   HIDEABLE_CPU_FEATURES,
   UnknownCpuFeatureError,
   hideCpuFeatures,
+  isHideableCpuFeature,
   type HideableCpuFeature,
 } from './arch/x86_64/cpu-features.js';
 export { KvmLapicState } from './bindings/x86_64/kvm-lapic-state.js';

@@ -50,7 +50,8 @@ export const HIDEABLE_CPU_FEATURES = Object.keys(FEATURES) as readonly HideableC
 /** A CPU feature name that vmm cannot hide (not in {@link HIDEABLE_CPU_FEATURES}). */
 export class UnknownCpuFeatureError extends VmmError {}
 
-function isHideable(name: string): name is HideableCpuFeature {
+/** Whether `name` is one of {@link HIDEABLE_CPU_FEATURES}. */
+export function isHideableCpuFeature(name: string): name is HideableCpuFeature {
   return Object.hasOwn(FEATURES, name);
 }
 
@@ -65,7 +66,7 @@ export function cpuFeatureBits(names: readonly string[]): CpuidBit[] {
   const seen = new Set<string>();
   const visit = (name: string): void => {
     if (seen.has(name)) return;
-    if (!isHideable(name)) {
+    if (!isHideableCpuFeature(name)) {
       throw new UnknownCpuFeatureError(
         `unknown CPU feature '${name}'; vmm can hide ${HIDEABLE_CPU_FEATURES.join(', ')}`,
       );
