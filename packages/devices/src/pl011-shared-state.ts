@@ -1,5 +1,6 @@
 import type { InterruptLine } from '@vmm/core';
-import { allocateUartState, SharedReceiveFifo, uartStateCapacity } from './shared-receive-fifo.js';
+import { allocateUartState } from './shared-receive-fifo.js';
+import { UartSharedState, type UartStateLayout } from './uart-shared-state.js';
 import {
   INT_MASK,
   INT_OE,
@@ -47,6 +48,13 @@ const REGISTER_WORDS: ReadonlyMap<number, number> = new Map([
 ]);
 /** Bytes before the ring storage: the sixteen words above. */
 const HEADER_BYTES = 64;
+const LAYOUT: UartStateLayout = {
+  headerBytes: HEADER_BYTES,
+  head: HEAD,
+  tail: TAIL,
+  device: 'PL011',
+  stateClass: 'Pl011SharedState',
+};
 
 /**
  * Everything of a PL011 UART that more than one thread must see, in one `SharedArrayBuffer`:
@@ -62,23 +70,16 @@ const HEADER_BYTES = 64;
  * byte `n` of the stream at `64 + n % capacity`. The ring is single-producer (the one
  * {@link Pl011Input}), single-consumer (guest reads of UARTDR, which the guest serializes).
  */
-export class Pl011SharedState {
+export class Pl011SharedState extends UartSharedState {
   /** The default receive FIFO capacity in bytes. */
   static readonly DEFAULT_CAPACITY = 4096;
-
-  /** The shared memory holding the state; post it to another thread to share the UART. */
-  readonly buffer: SharedArrayBuffer;
-  /** How many received bytes the FIFO holds before further input is dropped. */
-  readonly capacity: number;
-  readonly #words: Uint32Array;
-  readonly #fifo: SharedReceiveFifo;
 
   /**
    * Allocates fresh state in the PL011's reset state, with a receive FIFO of `capacity` bytes (a
    * power of two, at least 16, at most 2^30).
    */
   static create(capacity: number = Pl011SharedState.DEFAULT_CAPACITY): Pl011SharedState {
-    const state = new Pl011SharedState(allocateUartState(HEADER_BYTES, capacity, 'PL011'));
+    const state = new Pl011SharedState(allocateUartState(HEADER_BYTES, capacity, LAYOUT.device));
     state.setRegister(UARTCR, RESET_CR);
     state.setRegister(UARTIFLS, RESET_IFLS);
     return state;
@@ -86,34 +87,7 @@ export class Pl011SharedState {
 
   /** Wraps state that {@link create} allocated, typically in another thread. */
   constructor(buffer: SharedArrayBuffer) {
-    const capacity = uartStateCapacity(buffer, HEADER_BYTES, 'PL011', 'Pl011SharedState');
-    this.buffer = buffer;
-    this.capacity = capacity;
-    this.#words = new Uint32Array(buffer, 0, HEADER_BYTES / 4);
-    this.#fifo = new SharedReceiveFifo(
-      this.#words,
-      HEAD,
-      TAIL,
-      new Uint8Array(buffer, HEADER_BYTES, capacity),
-    );
-  }
-
-  /** How many received bytes wait in the FIFO. */
-  get receivedCount(): number {
-    return this.#fifo.count;
-  }
-
-  /**
-   * Appends as many of `bytes` as fit to the FIFO and returns how many were taken; the rest are
-   * not stored. Producer side ({@link Pl011Input}) only.
-   */
-  enqueue(bytes: Uint8Array): number {
-    return this.#fifo.enqueue(bytes);
-  }
-
-  /** Takes the oldest received byte, or `undefined` if none. Consumer side (the device) only. */
-  dequeue(): number | undefined {
-    return this.#fifo.dequeue();
+    super(buffer, LAYOUT);
   }
 
   /**
@@ -121,29 +95,29 @@ export class Pl011SharedState {
    * overrun interrupt (OEIS). Producer side only.
    */
   flagOverrun(): void {
-    Atomics.or(this.#words, RSR, RSR_OE);
-    Atomics.or(this.#words, RAW, INT_OE);
+    Atomics.or(this.words, RSR, RSR_OE);
+    Atomics.or(this.words, RAW, INT_OE);
   }
 
   /** The receive status register (RSR): OE (bit 3) after an overrun, until the guest writes ECR. */
   get receiveStatus(): number {
-    return Atomics.load(this.#words, RSR);
+    return Atomics.load(this.words, RSR);
   }
 
   /** Clears the receive status register, as a guest write to UARTECR does. */
   clearReceiveStatus(): void {
-    Atomics.store(this.#words, RSR, 0);
+    Atomics.store(this.words, RSR, 0);
   }
 
   /** The value of a plain read/write register (IMSC, ILPR, IBRD, FBRD, LCR_H, CR, IFLS, DMACR). */
   register(offset: number): number {
-    return Atomics.load(this.#words, this.#registerWord(offset));
+    return Atomics.load(this.words, this.#registerWord(offset));
   }
 
   /** Sets a plain read/write register to `value`, keeping only the bits the PL011 implements. */
   setRegister(offset: number, value: number): void {
     const bits = STORED_REGISTER_BITS.get(offset) ?? 0;
-    Atomics.store(this.#words, this.#registerWord(offset), value & bits);
+    Atomics.store(this.words, this.#registerWord(offset), value & bits);
   }
 
   /**
@@ -152,17 +126,17 @@ export class Pl011SharedState {
    */
   get rawInterrupts(): number {
     const received = this.receivedCount > 0 ? INT_RX | INT_RT : 0;
-    return Atomics.load(this.#words, RAW) | received;
+    return Atomics.load(this.words, RAW) | received;
   }
 
   /** Latches raw interrupt `bits`; returns whether any of them was newly set. */
   raiseInterrupts(bits: number): boolean {
-    return (Atomics.or(this.#words, RAW, bits) & bits) !== bits;
+    return (Atomics.or(this.words, RAW, bits) & bits) !== bits;
   }
 
   /** Clears latched raw interrupt `bits`, as a guest write of 1s to UARTICR does. */
   clearInterrupts(bits: number): void {
-    Atomics.and(this.#words, RAW, ~bits & INT_MASK);
+    Atomics.and(this.words, RAW, ~bits & INT_MASK);
   }
 
   /** The masked interrupt status (MIS): {@link rawInterrupts} & IMSC. */
@@ -179,7 +153,7 @@ export class Pl011SharedState {
    * ever waits. Both threads must pass lines that drive the same interrupt input.
    */
   updateLine(line: InterruptLine): void {
-    const words = this.#words;
+    const words = this.words;
     Atomics.store(words, LINE_DIRTY, 1);
     while (Atomics.load(words, LINE_DIRTY) !== 0) {
       if (Atomics.compareExchange(words, LINE_LOCK, 0, 1) !== 0) return;

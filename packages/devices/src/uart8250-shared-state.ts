@@ -1,4 +1,5 @@
-import { allocateUartState, SharedReceiveFifo, uartStateCapacity } from './shared-receive-fifo.js';
+import { allocateUartState } from './shared-receive-fifo.js';
+import { UartSharedState, type UartStateLayout } from './uart-shared-state.js';
 
 /* Word 0 holds the ring capacity in bytes (see shared-receive-fifo.ts). */
 /** Word index of the guest's interrupt-enable register (IER, low 4 bits). */
@@ -11,6 +12,13 @@ const HEAD = 3;
 const TAIL = 4;
 /** Bytes before the ring storage: the words above, padded to 32 bytes. */
 const HEADER_BYTES = 32;
+const LAYOUT: UartStateLayout = {
+  headerBytes: HEADER_BYTES,
+  head: HEAD,
+  tail: TAIL,
+  device: '8250 UART',
+  stateClass: 'Uart8250SharedState',
+};
 
 /**
  * The part of a 16550A UART that two threads must see: the receive FIFO, filled by the main
@@ -24,84 +32,50 @@ const HEADER_BYTES = 32;
  * single-consumer: only the main thread calls {@link enqueue} and {@link flagOverrun}; only the
  * device's thread calls {@link dequeue}, {@link discardReceived} and {@link takeOverrun}.
  */
-export class Uart8250SharedState {
+export class Uart8250SharedState extends UartSharedState {
   /** The default receive FIFO capacity in bytes. */
   static readonly DEFAULT_CAPACITY = 4096;
-
-  /** The shared memory holding the state; post it to the other thread to share the UART. */
-  readonly buffer: SharedArrayBuffer;
-  /** How many received bytes the FIFO holds before further input is dropped. */
-  readonly capacity: number;
-  readonly #words: Uint32Array;
-  readonly #fifo: SharedReceiveFifo;
 
   /**
    * Allocates fresh state with a receive FIFO of `capacity` bytes (a power of two, at least 16,
    * at most 2^30).
    */
   static create(capacity: number = Uart8250SharedState.DEFAULT_CAPACITY): Uart8250SharedState {
-    return new Uart8250SharedState(allocateUartState(HEADER_BYTES, capacity, '8250 UART'));
+    return new Uart8250SharedState(allocateUartState(HEADER_BYTES, capacity, LAYOUT.device));
   }
 
   /** Wraps state that {@link create} allocated, typically in another thread. */
   constructor(buffer: SharedArrayBuffer) {
-    const capacity = uartStateCapacity(buffer, HEADER_BYTES, '8250 UART', 'Uart8250SharedState');
-    this.buffer = buffer;
-    this.capacity = capacity;
-    this.#words = new Uint32Array(buffer, 0, HEADER_BYTES / 4);
-    this.#fifo = new SharedReceiveFifo(
-      this.#words,
-      HEAD,
-      TAIL,
-      new Uint8Array(buffer, HEADER_BYTES, capacity),
-    );
+    super(buffer, LAYOUT);
   }
 
   /** The guest's interrupt-enable register (IER); the device writes it, the main thread reads it. */
   get interruptEnable(): number {
-    return Atomics.load(this.#words, IER);
+    return Atomics.load(this.words, IER);
   }
 
   /** Sets the interrupt-enable register; called by the device when the guest writes IER. */
   set interruptEnable(value: number) {
-    Atomics.store(this.#words, IER, value);
-  }
-
-  /** How many received bytes wait in the FIFO. */
-  get receivedCount(): number {
-    return this.#fifo.count;
-  }
-
-  /**
-   * Appends as many of `bytes` as fit to the FIFO and returns how many were taken; the rest are
-   * not stored. Producer side (main thread) only.
-   */
-  enqueue(bytes: Uint8Array): number {
-    return this.#fifo.enqueue(bytes);
-  }
-
-  /** Takes the oldest received byte, or `undefined` if none. Consumer side (device) only. */
-  dequeue(): number | undefined {
-    return this.#fifo.dequeue();
+    Atomics.store(this.words, IER, value);
   }
 
   /** Drops every received byte (the guest cleared the receive FIFO). Consumer side only. */
   discardReceived(): void {
-    this.#fifo.discard();
+    this.fifo.discard();
   }
 
   /** Records that received bytes were dropped because the FIFO was full. Producer side only. */
   flagOverrun(): void {
-    Atomics.store(this.#words, OVERRUN, 1);
+    Atomics.store(this.words, OVERRUN, 1);
   }
 
   /** Reads and clears the overrun flag, as a guest read of LSR does. Consumer side only. */
   takeOverrun(): boolean {
-    return Atomics.exchange(this.#words, OVERRUN, 0) !== 0;
+    return Atomics.exchange(this.words, OVERRUN, 0) !== 0;
   }
 
   /** Whether bytes were dropped since the last {@link takeOverrun}, without clearing the flag. */
   get overrun(): boolean {
-    return Atomics.load(this.#words, OVERRUN) !== 0;
+    return Atomics.load(this.words, OVERRUN) !== 0;
   }
 }
