@@ -38,3 +38,16 @@ export function outerCommandLine(profile: E2eArchProfile, command: ScenarioComma
         ];
   return ['vmm', ...args].map(shellQuote).join(' ');
 }
+
+/**
+ * Wraps `commandLine` so that the outer host itself kills it (SIGKILL, exit status 137) after
+ * `seconds`: busybox `timeout` execs the command in its own place (it keeps the console) and
+ * leaves a watcher process behind. A vmm or inner guest that hangs so ends with a status the
+ * harness reads, and an outer host that stays silent past the deadline has stopped responding.
+ */
+export function withOuterDeadline(commandLine: string, seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new RangeError(`an outer deadline is a whole number of seconds >= 1; got ${seconds}`);
+  }
+  return `timeout -s KILL ${seconds} sh -c ${shellQuote(commandLine)}`;
+}

@@ -16,12 +16,25 @@ export const OUTER_OOPS_PATTERNS: readonly RegExp[] = [
 
 /** Evidence that the emulated outer host's kernel failed. */
 export interface OuterKernelFault {
-  /** `panic`: the outer host died; `oops`: its kernel reported a fault and went on. */
-  kind: 'panic' | 'oops';
-  /** The first line that shows it. */
+  /**
+   * `panic`: the outer host died; `oops`: its kernel reported a fault and went on; `freeze`: it
+   * stopped responding (it let the command's deadline pass in silence until the watchdog).
+   */
+  kind: 'panic' | 'oops' | 'freeze';
+  /** The first line that shows it (for a freeze, what the harness saw). */
   line: string;
-  /** Where it was found: the outer kernel's own log port, or the shared console. */
-  source: 'kernel-log' | 'console';
+  /**
+   * Where it was found: the outer kernel's own log port, the shared console, or (a freeze) the
+   * harness's watchdog.
+   */
+  source: 'kernel-log' | 'console' | 'watchdog';
+}
+
+/** Describes `fault` for a result note, e.g. `the outer host's kernel reported a panic ("...")`. */
+export function describeOuterFault(fault: OuterKernelFault): string {
+  return fault.kind === 'freeze'
+    ? `the outer host stopped responding (${fault.line})`
+    : `the outer host's kernel reported a ${fault.kind} ("${fault.line}")`;
 }
 
 /** What {@link detectOuterKernelFault} looks at. */

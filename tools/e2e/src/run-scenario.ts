@@ -11,7 +11,11 @@ import { stderrLogger, type E2eLogger } from './logger.js';
 import { diagnoseInnerOutput } from './inner-diagnosis.js';
 import { OUTER_MARKERS, parseConsoleTranscript, type ConsoleTranscript } from './markers.js';
 import { buildOuterImage, type OuterImage } from './outer-image.js';
-import { detectOuterKernelFault, type OuterKernelFault } from './outer-panic.js';
+import {
+  describeOuterFault,
+  detectOuterKernelFault,
+  type OuterKernelFault,
+} from './outer-panic.js';
 import { OuterSession, type QemuExit } from './outer-session.js';
 import {
   compileExpectStep,
@@ -20,7 +24,7 @@ import {
   type ScenarioValues,
 } from './scenario.js';
 import { findScenario } from './scenarios.js';
-import { outerCommandLine } from './outer-command.js';
+import { outerCommandLine, withOuterDeadline } from './outer-command.js';
 import { describeVmmExit } from './vmm-exit-codes.js';
 
 /** How long the outer host may take to power off after vmm's exit marker. */
@@ -28,6 +32,16 @@ const POWER_OFF_GRACE_MS = 15_000;
 
 /** How long vmm may take to exit after a scenario's last step, unless the scenario says. */
 export const DEFAULT_EXIT_TIMEOUT_MS = 30_000;
+
+/**
+ * How long before the watchdog the outer host kills the command itself (at most; a quarter of
+ * the time left when that is shorter). An exit status that does not come by the watchdog
+ * then means the outer host stopped responding, not that vmm hung.
+ */
+const FREEZE_MARGIN_MS = 15_000;
+
+/** The shell's exit status for a command SIGKILL ended: 128 + 9. */
+const KILLED_BY_SIGKILL = 137;
 
 /** A retry is not started with less time than this left of the budget. */
 const MIN_RETRY_MS = 20_000;
@@ -87,7 +101,8 @@ export interface ScenarioAttempt {
   failures: string[];
   /**
    * For a failed attempt: what the end of the inner guest's output means (see
-   * `diagnoseInnerOutput`); none when the outer kernel's panic was found on a shared console.
+   * `diagnoseInnerOutput`); none when the outer kernel's panic was found on a shared console
+   * or the outer host froze.
    */
   hints: string[];
   /** What the console showed: outer markers, vmm's exit status, the inner guest's output. */
@@ -96,8 +111,13 @@ export interface ScenarioAttempt {
   markerTimes: Readonly<Record<string, number>>;
   /** Durations. */
   timings: ScenarioTimings;
-  /** A panic or oops of the outer host's kernel, or `null`. */
+  /** A panic, oops or freeze of the outer host, or `null`. */
   outerKernelFault: OuterKernelFault | null;
+  /**
+   * The deadline (seconds) after which the outer host kills the command (`timeout -s KILL`),
+   * or `null` when the command was never sent.
+   */
+  commandDeadlineSeconds: number | null;
   /** True when the watchdog had to stop QEMU. */
   watchdogFired: boolean;
   /** How QEMU ended. */
@@ -147,6 +167,21 @@ interface AttemptContext {
   onOutput: ((text: string) => void) | undefined;
 }
 
+/** What {@link runSteps} got as far as, kept when a step fails. */
+interface AttemptProgress {
+  /** The deadline the outer host was given for the command, once sent. */
+  deadlineSeconds: number | null;
+}
+
+/**
+ * The deadline for a command sent with `remainingMs` of the watchdog left: the remainder less
+ * the freeze margin, in whole seconds; `null` when that leaves less than a second.
+ */
+function outerDeadlineSeconds(remainingMs: number): number | null {
+  const seconds = Math.floor((remainingMs - Math.min(FREEZE_MARGIN_MS, remainingMs / 4)) / 1000);
+  return seconds >= 1 ? seconds : null;
+}
+
 /** A wait of a scenario that did not see what it expected; its message names what. */
 class StepFailure extends E2eError {}
 
@@ -166,7 +201,11 @@ async function expect(
   }
 }
 
-async function runSteps(session: OuterSession, context: AttemptContext): Promise<void> {
+async function runSteps(
+  session: OuterSession,
+  context: AttemptContext,
+  progress: AttemptProgress,
+): Promise<void> {
   const { profile, scenario } = context;
   const values: ScenarioValues = {
     token: randomBytes(4).toString('hex'),
@@ -181,7 +220,11 @@ async function runSteps(session: OuterSession, context: AttemptContext): Promise
   if (ready[1] !== OUTER_MARKERS.ready) {
     return;
   }
-  session.send(`${outerCommandLine(profile, scenario.command)}\n`);
+  const commandLine = outerCommandLine(profile, scenario.command);
+  progress.deadlineSeconds = outerDeadlineSeconds(context.watchdogMs - session.elapsedMs);
+  session.send(
+    `${progress.deadlineSeconds === null ? commandLine : withOuterDeadline(commandLine, progress.deadlineSeconds)}\n`,
+  );
   await expect(
     session,
     new RegExp(`^${OUTER_MARKERS.commandBegin}$`, 'm'),
@@ -213,8 +256,9 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
     onOutput: context.onOutput,
   });
   const failures: string[] = [];
+  const progress: AttemptProgress = { deadlineSeconds: null };
   try {
-    await runSteps(session, context);
+    await runSteps(session, context, progress);
     await Promise.race([session.exited, delay(POWER_OFF_GRACE_MS)]);
     if (session.exit === null) {
       failures.push(`the outer host did not power off within ${POWER_OFF_GRACE_MS / 1000} s`);
@@ -229,20 +273,36 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
   }
   const qemu = await session.stop();
   const transcript = parseConsoleTranscript(session.output);
-  const outerKernelFault = detectOuterKernelFault({
-    kernelLog: await session.readKernelLog(),
-    console: session.output,
-    qemuExitedByItself: qemu.stoppedBy === null,
-  });
+  const deadline = progress.deadlineSeconds;
+  const outerKernelFault =
+    detectOuterKernelFault({
+      kernelLog: await session.readKernelLog(),
+      console: session.output,
+      qemuExitedByItself: qemu.stoppedBy === null,
+    }) ??
+    (session.watchdogFired && deadline !== null && transcript.vmmExitCode === null
+      ? {
+          kind: 'freeze',
+          line: `no exit status from the command by the watchdog, though the outer host was to kill it after ${deadline} s`,
+          source: 'watchdog',
+        }
+      : null);
   if (outerKernelFault?.kind === 'panic') {
     failures.unshift(`the outer host's kernel panicked: ${outerKernelFault.line}`);
+  }
+  if (outerKernelFault?.kind === 'freeze') {
+    failures.unshift(`the outer host stopped responding: ${outerKernelFault.line}`);
   }
   if (transcript.outerFailure !== null) {
     failures.unshift(`the outer host could not run the test: ${transcript.outerFailure}`);
   }
   if (transcript.vmmExitCode !== null && transcript.vmmExitCode !== scenario.expectedExitCode) {
+    const killedAtDeadline =
+      deadline !== null && transcript.vmmExitCode === KILLED_BY_SIGKILL
+        ? ` (the outer host killed it at its ${deadline} s deadline: vmm or the inner guest hung)`
+        : '';
     failures.push(
-      `vmm exited with ${describeVmmExit(transcript.vmmExitCode)}; expected ${describeVmmExit(scenario.expectedExitCode)}`,
+      `vmm exited with ${describeVmmExit(transcript.vmmExitCode)}; expected ${describeVmmExit(scenario.expectedExitCode)}${killedAtDeadline}`,
     );
   }
   if (qemu.stoppedBy === null && qemu.code !== 0 && qemu.stderr !== '') {
@@ -260,10 +320,12 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
     passed: failures.length === 0,
     failures,
     // An outer panic found on a shared console sits in vmm's unfinished span, where it would
-    // read as the inner kernel's last words: no inner hints then.
+    // read as the inner kernel's last words, and a frozen outer host cut the inner output off
+    // wherever it was: no inner hints then.
     hints:
       failures.length === 0 ||
-      (outerKernelFault?.kind === 'panic' && outerKernelFault.source === 'console')
+      (outerKernelFault?.kind === 'panic' && outerKernelFault.source === 'console') ||
+      outerKernelFault?.kind === 'freeze'
         ? []
         : diagnoseInnerOutput(transcript.innerOutput, transcript.vmmExitCode),
     transcript,
@@ -275,6 +337,7 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
       totalMs: Math.round(qemu.elapsedMs),
     },
     outerKernelFault,
+    commandDeadlineSeconds: deadline,
     watchdogFired: session.watchdogFired,
     qemu,
     runDir: context.runDir,
@@ -286,9 +349,14 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
  * emulated outer host, has its /init run vmm with the scenario's command, plays the scenario's
  * console dialogue and checks vmm's exit status, all under the scenario's watchdog.
  *
+ * The command runs under a deadline the outer host enforces itself (`timeout -s KILL`, 15 s
+ * before the watchdog), so a vmm or inner guest that hangs ends with exit status 137 and a
+ * failure that says so, while silence until the watchdog means the outer host froze.
+ *
  * When the outer host's kernel panics (QEMU's software emulation occasionally corrupts it), or
- * oopses in an attempt that failed, the scenario runs once more; `retried` and a note say so, and
- * a `vmm-e2e: ...` line is logged. A second fault is reported as the failure it is.
+ * oopses in an attempt that failed, or the outer host freezes, the scenario runs once more;
+ * `retried` and a note say so, and a `vmm-e2e: ...` line is logged. A second fault is reported
+ * as the failure it is.
  *
  * @throws {@link E2eError} subclasses when the image cannot be built or QEMU cannot be started;
  * test failures are reported in the result, not thrown.
@@ -327,11 +395,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     const wanted = (fault.kind === 'panic' || !result.passed) && attempt < maxAttempts;
     const retry = wanted && remainingMs() >= MIN_RETRY_MS;
     const reason = retry
-      ? '; retrying once (software emulation occasionally crashes the outer kernel)'
+      ? '; retrying once (software emulation occasionally crashes or freezes the outer host)'
       : wanted
         ? '; no time left in the budget to retry'
         : '';
-    const note = `attempt ${attempt}: the outer host's kernel reported a ${fault.kind} ("${fault.line}")${reason}`;
+    const note = `attempt ${attempt}: ${describeOuterFault(fault)}${reason}`;
     notes.push(note);
     log(`${scenario.name}: ${note}`);
     if (!retry) {

@@ -98,6 +98,44 @@ describe('runScenario with a stand-in QEMU', () => {
     expect(result.retried).toBe(false);
   });
 
+  it('gives the command a deadline the outer host enforces, before the watchdog', async () => {
+    const result = await run(fake({ kind: 'normal' }), 'boot-poweroff');
+    const watchdogSeconds = SCENARIOS['boot-poweroff']!.watchdogMs / 1000;
+    expect(result.commandDeadlineSeconds).toBeGreaterThan(watchdogSeconds - 20);
+    expect(result.commandDeadlineSeconds).toBeLessThanOrEqual(watchdogSeconds - 15);
+  });
+
+  it('says so when the outer host kills a hung vmm at its deadline, and does not retry', async () => {
+    const scenario = { ...SCENARIOS['boot-poweroff']!, watchdogMs: 3000 };
+    const result = await run(fake({ kind: 'inner-hang' }), scenario);
+    expect(result.commandDeadlineSeconds).toBe(2);
+    expect(result.watchdogFired).toBe(false);
+    expect(result.outerKernelFault).toBeNull();
+    expect(result.retried).toBe(false);
+    expect(result.failures).toContain(
+      'vmm exited with 137 (killed by signal 9); expected 0 (the guest powered off) ' +
+        '(the outer host killed it at its 2 s deadline: vmm or the inner guest hung)',
+    );
+  });
+
+  it('takes silence past the deadline for a frozen outer host and retries once', async () => {
+    const logs: string[] = [];
+    const scenario = { ...SCENARIOS['boot-poweroff']!, watchdogMs: 2500 };
+    const qemu = fake({ kind: 'freeze-after-begin' }, { kind: 'normal' });
+    const result = await run(qemu, scenario, logs);
+    expect(result.passed).toBe(true);
+    expect(result.retried).toBe(true);
+    const first = result.attempts[0]!;
+    expect(first.watchdogFired).toBe(true);
+    expect(first.hints).toEqual([]);
+    expect(first.outerKernelFault).toMatchObject({ kind: 'freeze', source: 'watchdog' });
+    expect(first.failures[0]).toMatch(/^the outer host stopped responding: no exit status /);
+    expect(result.notes[0]).toMatch(
+      /^attempt 1: the outer host stopped responding \(.*; retrying once/,
+    );
+    expect(logs.some((line) => line.includes('retrying once'))).toBe(true);
+  });
+
   it('reports an outer host that cannot run the test', async () => {
     const result = await run(fake({ kind: 'outer-fail' }), 'boot-poweroff');
     expect(result.failures).toEqual([

@@ -8,6 +8,7 @@ import {
   fillPlaceholders,
   findScenario,
   outerCommandLine,
+  withOuterDeadline,
   shellQuote,
   type ScenarioValues,
 } from '../src/index.js';
@@ -81,6 +82,19 @@ describe('SCENARIOS', () => {
     expect(() => findScenario('nope')).toThrow(
       "unknown scenario 'nope'; use one of: vmm-help, boot-poweroff, interactive, reboot",
     );
+  });
+});
+
+describe('withOuterDeadline', () => {
+  it('wraps a command line in busybox timeout with SIGKILL, quoting it for sh -c', () => {
+    expect(withOuterDeadline("vmm --cmdline 'console=ttyS0 quiet'", 75)).toBe(
+      `timeout -s KILL 75 sh -c 'vmm --cmdline '\\''console=ttyS0 quiet'\\'''`,
+    );
+  });
+
+  it('refuses a deadline that is not a whole number of seconds >= 1', () => {
+    expect(() => withOuterDeadline('vmm', 0)).toThrow(RangeError);
+    expect(() => withOuterDeadline('vmm', 1.5)).toThrow(RangeError);
   });
 });
 
