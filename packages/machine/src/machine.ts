@@ -73,6 +73,7 @@ export class Machine {
   readonly #consoleRing = SharedByteRing.create();
   readonly #profile: ArchProfile;
   readonly #uartState: SharedArrayBuffer;
+  readonly #threads: readonly VcpuThread[];
   #outcome: VmOutcome | undefined;
 
   /** The guest's serial console: readable guest output, writable guest input. */
@@ -88,19 +89,17 @@ export class Machine {
   private constructor(
     virt: Virt,
     memory: GuestMemory,
-    boot: BootState,
     threads: readonly VcpuThread[],
     config: MachineConfig,
   ) {
     this.#virt = virt;
     this.#profile = ARCH_PROFILES[virt.arch];
     this.#uartState = this.#profile.createUartState();
+    this.#threads = threads;
     this.memory = memory;
     this.console = consoleStream(this.#profile.consoleInput(this.#uartState, virt.interrupts));
     const pumped = this.#pumpConsole();
-    const stopped = threads.map((thread, id) =>
-      this.#startVcpu(thread, config, id, id === 0 ? boot : undefined),
-    );
+    const stopped = threads.map((thread, id) => this.#attachVcpu(thread, config, id));
     this.exited = Promise.all(stopped).then(async () => {
       this.#consoleRing.close();
       await pumped;
@@ -110,8 +109,9 @@ export class Machine {
 
   /**
    * Builds a VM from `config`, loads the guest and starts its vCPUs. The vCPU threads are
-   * spawned first and the guest's files are read while the VM and its RAM are created, so that
-   * these overlap. A file that cannot be read is reported before a VM that cannot be made.
+   * spawned first, the guest's files are read while the VM and its RAM are created, and the
+   * threads create their vCPUs and devices while the guest is loaded, so that these overlap.
+   * A file that cannot be read is reported before a VM that cannot be made.
    */
   static async create(config: MachineConfig): Promise<Machine> {
     const cpus = config.cpus ?? 1;
@@ -146,6 +146,7 @@ export class Machine {
       await reading;
       throw error;
     }
+    let machine: Machine | undefined;
     try {
       const profile = ARCH_PROFILES[virt.arch];
       if (config.irqchip !== false) virt.createIrqChip();
@@ -161,15 +162,18 @@ export class Machine {
           return { guestAddress: range.guestAddress, bytes: host.bytes };
         }),
       );
+      checkMmioDevices(config.mmioDevices ?? [], memory, profile.reservedRanges(cpus));
+      machine = new Machine(virt, memory, threads, config);
       const linux = await reading;
       const loader =
         config.loader ??
         profile.linuxLoader(linux!.kernel, linux!.initrd, config.cmdline ?? profile.defaultCmdline);
-      checkMmioDevices(config.mmioDevices ?? [], memory, profile.reservedRanges(cpus));
-      const boot = loader.load({ memory, ramSize, vcpus: cpus });
-      return new Machine(virt, memory, boot, threads, config);
+      machine.#boot(loader.load({ memory, ramSize, vcpus: cpus }));
+      return machine;
     } catch (error) {
-      virt.close();
+      await reading?.catch(() => undefined);
+      if (machine === undefined) virt.close();
+      else await machine.#abandon();
       throw error;
     }
   }
@@ -197,16 +201,14 @@ export class Machine {
     this.#outcome ??= outcome;
   }
 
-  #startVcpu(
-    thread: VcpuThread,
-    config: MachineConfig,
-    vcpuId: number,
-    boot: BootState | undefined,
-  ): Promise<void> {
+  /**
+   * Hands `thread` its vCPU (`vcpuId`) now, before the guest is loaded: the worker creates it
+   * and builds its devices while this thread loads the guest. Resolves once the thread ended.
+   */
+  #attachVcpu(thread: VcpuThread, config: MachineConfig, vcpuId: number): Promise<void> {
     const spec: VcpuWorkerSpec = {
       virt: this.#virt.handle,
       vcpuId,
-      boot,
       platform: {
         arch: this.#virt.arch,
         uartState: this.#uartState,
@@ -215,7 +217,7 @@ export class Machine {
       mmioDevices: config.mmioDevices ?? [],
       control: this.#control.buffer,
     };
-    thread.start(spec, {
+    thread.attach(spec, {
       message: (message: VcpuWorkerMessage) => {
         if (message.type === 'started') {
           this.#kicks.set(message.vcpuId, message.kick);
@@ -233,6 +235,18 @@ export class Machine {
       },
     });
     return thread.ended;
+  }
+
+  /** Starts every vCPU: the boot vCPU from `boot`, the others waiting for the guest. */
+  #boot(boot: BootState): void {
+    this.#threads.forEach((thread, id) => thread.run(id === 0 ? boot : undefined));
+  }
+
+  /** Ends a machine whose guest could not be loaded: its vCPU threads, then the VM. */
+  async #abandon(): Promise<void> {
+    await Promise.all(this.#threads.map((thread) => thread.cancel()));
+    await this.exited;
+    this.#virt.close();
   }
 
   async #pumpConsole(): Promise<void> {

@@ -1,26 +1,28 @@
 import { Worker } from 'node:worker_threads';
+import type { BootState } from '@vmm/core';
 import type { ModuleExport } from './module-export.js';
 import type {
   VcpuWorkerBoot,
+  VcpuWorkerCommand,
   VcpuWorkerMessage,
   VcpuWorkerSpec,
-  VcpuWorkerStart,
 } from './vcpu-worker-spec.js';
 
-/** What a started {@link VcpuThread} reports to its machine. */
+/** What an attached {@link VcpuThread} reports to its machine. */
 export interface VcpuThreadListener {
   /** A message the worker posted. */
   message(message: VcpuWorkerMessage): void;
-  /** The worker threw outside its exit loop (a VMM bug), before or after the start. */
+  /** The worker threw outside its exit loop (a VMM bug), before or after the attach. */
   error(error: Error): void;
 }
 
 /**
  * The worker thread of one vCPU. It is spawned before the VM exists, with nothing but the
  * backend module to import, so that its start-up (a second Node.js environment, then the
- * backend's native bindings) runs on another host CPU while the main thread creates the VM and
- * loads the guest; {@link VcpuThread.start} then hands it the VM. Events that arrive before
- * the start are kept and passed on by it.
+ * backend's native bindings) runs on another host CPU while the main thread creates the VM.
+ * {@link VcpuThread.attach} then hands it the VM, and it creates its vCPU and devices while the
+ * main thread loads the guest; {@link VcpuThread.run} starts the vCPU. Errors that arrive
+ * before the attach are kept and passed on by it.
  */
 export class VcpuThread {
   readonly #worker: Worker;
@@ -39,7 +41,7 @@ export class VcpuThread {
     this.ended = new Promise((resolve) => worker.once('exit', () => resolve()));
   }
 
-  /** Spawns the thread; it imports `backend` and waits for {@link VcpuThread.start}. */
+  /** Spawns the thread; it imports `backend` and waits for {@link VcpuThread.attach}. */
   static spawn(backend: ModuleExport): VcpuThread {
     const boot: VcpuWorkerBoot = { backend };
     return new VcpuThread(
@@ -47,16 +49,33 @@ export class VcpuThread {
     );
   }
 
-  /** Gives the thread its vCPU and starts it; `listener` hears from it from now on. */
-  start(spec: VcpuWorkerSpec, listener: VcpuThreadListener): void {
+  /**
+   * Gives the thread its vCPU in the VM `spec` describes; it creates the vCPU and its devices,
+   * then waits for {@link run}. `listener` hears from it from now on.
+   */
+  attach(spec: VcpuWorkerSpec, listener: VcpuThreadListener): void {
     this.#listener = listener;
     for (const error of this.#early.splice(0)) listener.error(error);
-    const start: VcpuWorkerStart = { type: 'start', spec };
-    this.#worker.postMessage(start);
+    this.#post({ type: 'attach', spec });
   }
 
-  /** Ends a thread that will not be started (the VM could not be built). */
+  /** Starts the attached vCPU: from `boot` (the boot vCPU), or waiting for the guest. */
+  run(boot: BootState | undefined): void {
+    this.#post({ type: 'run', boot });
+  }
+
+  /** Ends an attached thread whose vCPU will not run: it closes what it made, then exits. */
+  async cancel(): Promise<void> {
+    this.#post({ type: 'cancel' });
+    await this.ended;
+  }
+
+  /** Ends a thread that was never attached (the VM could not be built). */
   async terminate(): Promise<void> {
     await this.#worker.terminate();
+  }
+
+  #post(command: VcpuWorkerCommand): void {
+    this.#worker.postMessage(command);
   }
 }

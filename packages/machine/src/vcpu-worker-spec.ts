@@ -22,14 +22,15 @@ export interface VcpuWorkerBoot {
   readonly backend: ModuleExport;
 }
 
-/** Everything else a vCPU worker needs, in structured-cloneable form, sent once the VM exists. */
+/**
+ * Everything else a vCPU worker needs but the boot state, in structured-cloneable form, sent
+ * once the VM exists (before the guest is loaded).
+ */
 export interface VcpuWorkerSpec {
   /** The created VM, for `VirtBackend.attach`. */
   readonly virt: VirtHandle;
   /** Which vCPU this worker creates and runs. */
   readonly vcpuId: number;
-  /** Initial state for the boot vCPU; absent for secondaries, which wait for the guest. */
-  readonly boot: BootState | undefined;
   /** Shared device state. */
   readonly platform: PlatformSpec;
   /** The user's own MMIO devices, built in every worker. */
@@ -38,13 +39,15 @@ export interface VcpuWorkerSpec {
   readonly control: SharedArrayBuffer;
 }
 
-/** The one message the main thread posts to a vCPU worker: create your vCPU and run it. */
-export interface VcpuWorkerStart {
-  /** The message's kind. */
-  readonly type: 'start';
-  /** The VM and the vCPU's place in it. */
-  readonly spec: VcpuWorkerSpec;
-}
+/**
+ * What the main thread posts to a vCPU worker, in this order: `attach` (create the vCPU and its
+ * devices), then either `run` (start it: the boot vCPU from `boot`, the others waiting for the
+ * guest) or `cancel` (the guest could not be loaded: close what you made and end).
+ */
+export type VcpuWorkerCommand =
+  | { readonly type: 'attach'; readonly spec: VcpuWorkerSpec }
+  | { readonly type: 'run'; readonly boot: BootState | undefined }
+  | { readonly type: 'cancel' };
 
 /** Messages a vCPU worker posts to the main thread. */
 export type VcpuWorkerMessage =

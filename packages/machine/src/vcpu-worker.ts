@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { MmioDevice, VirtBackend } from '@vmm/core';
+import type { BootState, MmioDevice, VirtBackend } from '@vmm/core';
 import { PLATFORM_BUILDERS } from './platform-builders.js';
 import { importExport } from './module-export.js';
 import { SharedByteRing } from './shared-byte-ring.js';
@@ -7,50 +7,68 @@ import { VcpuControl } from './vcpu-control.js';
 import { runVcpu } from './vcpu-loop.js';
 import type {
   VcpuWorkerBoot,
+  VcpuWorkerCommand,
   VcpuWorkerMessage,
   VcpuWorkerSpec,
-  VcpuWorkerStart,
 } from './vcpu-worker-spec.js';
 import type { VmOutcome } from './vm-outcome.js';
 
+/** A vCPU created in this worker, with its devices, ready to run. */
+interface AttachedVcpu {
+  /** Runs the exit loop until the VM ends (the boot vCPU first loads `boot`), then closes. */
+  run(boot: BootState | undefined): VmOutcome;
+  /** Releases the vCPU without running it. */
+  close(): void;
+}
+
 /**
- * Entry point of a vCPU worker thread: attaches to the VM, creates its vCPU, builds the
- * devices over the shared state, and runs the exit loop until the VM ends. Guest RAM is not
- * mapped here yet: no device on this thread does DMA.
+ * Attaches to the VM, creates this worker's vCPU and builds the devices over the shared state.
+ * Guest RAM is not mapped here: no device on this thread does DMA.
  */
-async function main(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Promise<VmOutcome> {
+async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Promise<AttachedVcpu> {
   const backend = await loading;
   const virt = backend.attach(spec.virt);
-  const vcpu = virt.createVcpu(spec.vcpuId);
-  if (spec.boot !== undefined) vcpu.setBootState(spec.boot);
-  const control = new VcpuControl(spec.control);
-  const console = new SharedByteRing(spec.platform.consoleRing);
-  let ended: VmOutcome | undefined;
-  const platform = PLATFORM_BUILDERS[spec.platform.arch]({
-    uartState: spec.platform.uartState,
-    consoleSink: (bytes) => console.write(bytes),
-    interrupts: virt.interrupts,
-    endVm: (outcome) => {
-      ended ??= outcome;
-    },
-  });
-  for (const device of spec.mmioDevices) {
-    const factory = await importExport<(options: unknown) => MmioDevice>(device.factory);
-    platform.mmio.register(
-      device.address,
-      device.size,
-      factory(device.options),
-      device.label ?? device.factory.export,
-    );
-  }
-  post({ type: 'started', vcpuId: spec.vcpuId, kick: vcpu.kickHandle });
   try {
-    return runVcpu(vcpu, {
-      ...platform,
-      pendingOutcome: () => ended ?? (control.stopRequested ? { kind: 'stopped' } : undefined),
+    const vcpu = virt.createVcpu(spec.vcpuId);
+    const control = new VcpuControl(spec.control);
+    const console = new SharedByteRing(spec.platform.consoleRing);
+    let ended: VmOutcome | undefined;
+    const platform = PLATFORM_BUILDERS[spec.platform.arch]({
+      uartState: spec.platform.uartState,
+      consoleSink: (bytes) => console.write(bytes),
+      interrupts: virt.interrupts,
+      endVm: (outcome) => {
+        ended ??= outcome;
+      },
     });
-  } finally {
+    for (const device of spec.mmioDevices) {
+      const factory = await importExport<(options: unknown) => MmioDevice>(device.factory);
+      platform.mmio.register(
+        device.address,
+        device.size,
+        factory(device.options),
+        device.label ?? device.factory.export,
+      );
+    }
+    return {
+      run: (boot) => {
+        try {
+          if (boot !== undefined) vcpu.setBootState(boot);
+          post({ type: 'started', vcpuId: spec.vcpuId, kick: vcpu.kickHandle });
+          return runVcpu(vcpu, {
+            ...platform,
+            pendingOutcome: () =>
+              ended ?? (control.stopRequested ? { kind: 'stopped' } : undefined),
+          });
+        } finally {
+          virt.close();
+        }
+      },
+      close: () => virt.close(),
+    };
+  } catch (error) {
     virt.close();
+    throw error;
   }
 }
 
@@ -58,21 +76,52 @@ function post(message: VcpuWorkerMessage): void {
   parentPort!.postMessage(message);
 }
 
+function vmmError(error: unknown): VmOutcome {
+  return { kind: 'vmm-error', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Runs `vcpu` until the VM ends; a failure of the loop itself is the outcome too. */
+function runToEnd(vcpu: AttachedVcpu, boot: BootState | undefined): VmOutcome {
+  try {
+    return vcpu.run(boot);
+  } catch (error) {
+    return vmmError(error);
+  }
+}
+
 /** The backend is imported now, while the main thread is still building the VM. */
 const loading = importExport<VirtBackend>((workerData as VcpuWorkerBoot).backend);
 loading.catch(() => undefined);
 
-parentPort!.once('message', ({ spec }: VcpuWorkerStart) => {
-  main(spec, loading).then(
-    (outcome) => post({ type: 'exited', vcpuId: spec.vcpuId, outcome }),
-    (error: unknown) =>
-      post({
-        type: 'exited',
-        vcpuId: spec.vcpuId,
-        outcome: {
-          kind: 'vmm-error',
-          message: error instanceof Error ? error.message : String(error),
-        },
-      }),
-  );
-});
+let attaching: Promise<AttachedVcpu> | undefined;
+let vcpuId = -1;
+
+/** Follows the main thread's commands; stops listening (so the thread can end) after the last. */
+function onCommand(command: VcpuWorkerCommand): void {
+  switch (command.type) {
+    case 'attach':
+      vcpuId = command.spec.vcpuId;
+      attaching = attach(command.spec, loading);
+      attaching.catch((error: unknown) => {
+        parentPort!.off('message', onCommand);
+        post({ type: 'exited', vcpuId, outcome: vmmError(error) });
+      });
+      return;
+    case 'run':
+      parentPort!.off('message', onCommand);
+      attaching!.then(
+        (vcpu) => post({ type: 'exited', vcpuId, outcome: runToEnd(vcpu, command.boot) }),
+        () => undefined,
+      );
+      return;
+    case 'cancel':
+      parentPort!.off('message', onCommand);
+      attaching?.then(
+        (vcpu) => vcpu.close(),
+        () => undefined,
+      );
+      return;
+  }
+}
+
+parentPort!.on('message', onCommand);

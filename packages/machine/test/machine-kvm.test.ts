@@ -202,4 +202,17 @@ describe.skipIf(!hasKvm)('Machine on KVM with hand-assembled guests', () => {
       Machine.create({ backend, memory: '16M', loader, mmioDevices: [device(0xfec0_0000n)] }),
     ).rejects.toThrow(MachineConfigError);
   });
+
+  it('reports a guest that cannot be loaded, after the vCPU threads attached, and ends them', async () => {
+    const loader = {
+      load: () => {
+        throw new MachineConfigError('this guest cannot be loaded');
+      },
+    };
+    const started = performance.now();
+    await expect(
+      Machine.create({ backend, memory: '16M', cpus: 2, irqchip: true, loader }),
+    ).rejects.toThrow('this guest cannot be loaded');
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
 });
