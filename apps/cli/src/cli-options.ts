@@ -1,19 +1,17 @@
 import { parseArgs } from 'node:util';
 import { VmmError } from '@vmm/core';
 import { HIDEABLE_CPU_FEATURES, isHideableCpuFeature } from '@vmm/kvm';
+import {
+  ACCELERATORS,
+  CLI_OPTION_SPEC,
+  isAccelerator,
+  type Accelerator,
+} from './cli-option-spec.js';
+
+export { ACCELERATORS, type Accelerator } from './cli-option-spec.js';
 
 /** The command line was malformed; the message says how. */
 export class UsageError extends VmmError {}
-
-/** The hypervisors `--accel` accepts. */
-export const ACCELERATORS = ['kvm', 'hvp'] as const;
-
-/** A hypervisor name `--accel` accepts. */
-export type Accelerator = (typeof ACCELERATORS)[number];
-
-function isAccelerator(name: string): name is Accelerator {
-  return (ACCELERATORS as readonly string[]).includes(name);
-}
 
 /** A parsed `vmm` command line. */
 export type CliOptions =
@@ -47,19 +45,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
       args: [...args],
       strict: true,
       allowPositionals: false,
-      options: {
-        kernel: { type: 'string' },
-        initramfs: { type: 'string' },
-        cmdline: { type: 'string' },
-        memory: { type: 'string' },
-        cpus: { type: 'string' },
-        accel: { type: 'string' },
-        device: { type: 'string', multiple: true },
-        'hide-cpu-feature': { type: 'string', multiple: true },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-      },
+      options: CLI_OPTION_SPEC,
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));

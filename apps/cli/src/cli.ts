@@ -1,46 +1,14 @@
 #!/usr/bin/env node
-import { createRequire } from 'node:module';
-import { VmmError } from '@vmm/core';
-import { parseCliOptions, UsageError } from './cli-options.js';
-import { EXIT_CODES } from './exit-codes.js';
-import { HELP } from './help.js';
-import { runVm } from './run-vm.js';
+/**
+ * The `vmm` command. When the command line boots a VM, the boot vCPU's worker thread is spawned
+ * before anything else is loaded, so that its start-up (a second Node.js environment) overlaps
+ * the loading of vmm's own modules; `main` then parses the command line in full and runs it.
+ */
+import { VcpuThreadWarmup } from '@vmm/machine/warmup';
+import { earlyBackend } from './early-backend.js';
 
 const args = process.argv.slice(2);
-const debug = args.includes('--debug');
-
-async function main(): Promise<number> {
-  const options = parseCliOptions(args);
-  switch (options.action) {
-    case 'help':
-      process.stdout.write(HELP);
-      return 0;
-    case 'version': {
-      const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-      process.stdout.write(`vmm ${version}\n`);
-      return 0;
-    }
-    case 'run':
-      return runVm(options, process);
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`vmm: ${error.message}\nTry 'vmm --help'.\n`);
-      process.exit(EXIT_CODES.usage);
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`vmm: ${message}\n`);
-    if (debug && error instanceof Error && error.stack !== undefined) {
-      process.stderr.write(`${error.stack}\n`);
-    } else if (!(error instanceof VmmError)) {
-      process.stderr.write(
-        'vmm: this looks like a bug in vmm; run again with --debug for details\n',
-      );
-    }
-    process.exit(EXIT_CODES.vmmError);
-  },
-);
+const backend = earlyBackend(args);
+const warmup = backend === undefined ? undefined : VcpuThreadWarmup.start(backend);
+const { main } = await import('./main.js');
+await main(args, warmup);

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { Machine, describeOutcome, type ModuleExport } from '@vmm/machine';
+import { Machine, describeOutcome, type VcpuThreadWarmup } from '@vmm/machine';
+import { backendFor } from './backends.js';
 import { ConsoleEscapeFilter, ESCAPE_HELP } from './console-escape.js';
-import type { Accelerator, CliOptions } from './cli-options.js';
+import type { CliOptions } from './cli-options.js';
 import { exitCodeFor } from './exit-codes.js';
 
 /** The terminal `vmm` talks to: standard streams, as injectable for tests. */
@@ -17,26 +18,19 @@ export interface Terminal {
   readonly stderr: NodeJS.WritableStream;
 }
 
-/** The backend module behind each `--accel` name, resolved from this package. */
-function backendFor(accel: Accelerator): ModuleExport {
-  switch (accel) {
-    case 'kvm':
-      return { module: import.meta.resolve('@vmm/kvm'), export: 'kvmBackend' };
-    case 'hvp':
-      return { module: import.meta.resolve('@vmm/hvp'), export: 'hvpBackend' };
-  }
-}
-
 /**
  * Boots the VM described by `options` with its console on `terminal` and resolves with the
- * process exit code once it ends. Errors before the guest starts are thrown.
+ * process exit code once it ends. Errors before the guest starts are thrown. `warmup` holds vCPU
+ * threads started earlier (see `earlyBackend`), which the machine uses if they fit.
  */
 export async function runVm(
   options: Extract<CliOptions, { action: 'run' }>,
   terminal: Terminal,
+  warmup?: VcpuThreadWarmup,
 ): Promise<number> {
   const vm = await Machine.create({
     backend: backendFor(options.accel),
+    ...(warmup === undefined ? {} : { warmup }),
     kernel: options.kernel,
     initramfs: options.initramfs,
     cmdline: options.cmdline,

@@ -11,3 +11,4 @@ export { MachineConfigError, VcpuWorkerError } from './errors.js';
 export { SharedByteRing } from './shared-byte-ring.js';
 export { runVcpu, type VcpuLoopContext } from './vcpu-loop.js';
 export type { ModuleExport } from './module-export.js';
+export { VcpuThreadWarmup } from './vcpu-thread-warmup.js';

@@ -1,3 +1,4 @@
+import type { VcpuThreadWarmup } from './vcpu-thread-warmup.js';
 import type { BootLoader } from '@vmm/bootloader';
 import type { ModuleExport } from './module-export.js';
 
@@ -35,6 +36,11 @@ export interface MachineConfig {
    * import, e.g. `{ module: import.meta.resolve('@vmm/kvm'), export: 'kvmBackend' }`.
    */
   readonly backend: ModuleExport;
+  /**
+   * vCPU threads started earlier (`VcpuThreadWarmup` from `@vmm/machine/warmup`): the machine
+   * uses those that import `backend` and spawns the rest; the warm-up's other threads end.
+   */
+  readonly warmup?: VcpuThreadWarmup;
   /** Guest RAM: bytes, or a size string such as `512M` or `2G`. Default {@link DEFAULT_MEMORY}. */
   readonly memory?: string | number;
   /** Number of vCPUs, 1 to {@link MAX_VCPUS}. Default 1. */

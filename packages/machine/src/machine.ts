@@ -109,7 +109,7 @@ export class Machine {
 
   /**
    * Builds a VM from `config`, loads the guest and starts its vCPUs. The vCPU threads are
-   * spawned first, the guest's files are read while the VM and its RAM are created, and the
+   * spawned first (or taken from `config.warmup`), the guest's files are read while the VM and its RAM are created, and the
    * threads create their vCPUs and devices while the guest is loaded, so that these overlap.
    * A file that cannot be read is reported before a VM that cannot be made.
    */
@@ -121,7 +121,11 @@ export class Machine {
       );
     }
     const ramSize = parseMemorySize(config.memory ?? DEFAULT_MEMORY);
-    const threads = Array.from({ length: cpus }, () => VcpuThread.spawn(config.backend));
+    const warm = config.warmup?.take(config.backend, cpus) ?? [];
+    const threads = [
+      ...warm,
+      ...Array.from({ length: cpus - warm.length }, () => VcpuThread.spawn(config.backend)),
+    ];
     try {
       return await Machine.#build(config, cpus, ramSize, threads);
     } catch (error) {
