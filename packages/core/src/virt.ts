@@ -101,6 +101,12 @@ export interface Vcpu {
 export interface VirtBackend {
   /** Short name used on the command line (`kvm`, `hvp`). */
   readonly name: string;
+  /**
+   * The architecture of the guests this backend runs on this host, known without creating a VM
+   * (so that a guest's files can be checked first). Throws the error `create` would throw when
+   * the host cannot run this backend at all.
+   */
+  guestArch(): Arch;
   /** Creates a VM. Throws a clear error if this host cannot run this backend. */
   create(options: VirtOptions): Virt;
   /** Attaches to a VM created (in this process) by `create`. */

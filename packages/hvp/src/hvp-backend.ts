@@ -1,5 +1,6 @@
 import type { VirtBackend } from '@vmm/core';
 import { HvpVirt } from './hvp-virt.js';
+import { checkHvpPlatform } from './koffi-hv-api.js';
 
 /**
  * The macOS Hypervisor.framework backend as `@vmm/machine` loads it: `create` on the main
@@ -7,6 +8,10 @@ import { HvpVirt } from './hvp-virt.js';
  */
 export const hvpBackend: VirtBackend = {
   name: 'hvp',
+  guestArch: () => {
+    checkHvpPlatform();
+    return 'aarch64';
+  },
   create: (options) => HvpVirt.create(options),
   attach: (handle) => HvpVirt.attach(handle),
 };

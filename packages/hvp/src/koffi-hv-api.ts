@@ -47,6 +47,13 @@ type GicFunctions = Record<keyof typeof GIC_SIGNATURES, NativeFunction>;
 
 let loaded: HvApi | undefined;
 
+/** Throws {@link HvpUnavailableError} unless this process runs on macOS on arm64. */
+export function checkHvpPlatform(): void {
+  if (process.platform !== 'darwin' || process.arch !== 'arm64') {
+    throw HvpUnavailableError.wrongPlatform(process.platform, process.arch);
+  }
+}
+
 /**
  * The real {@link HvApi} of this thread: Hypervisor.framework and libSystem bound through
  * koffi, loaded on first use so that importing `@vmm/hvp` loads neither koffi nor the
@@ -55,9 +62,7 @@ let loaded: HvApi | undefined;
  * {@link HvApi.gicSupported} is false.
  */
 export function loadHvApi(): HvApi {
-  if (process.platform !== 'darwin' || process.arch !== 'arm64') {
-    throw HvpUnavailableError.wrongPlatform(process.platform, process.arch);
-  }
+  checkHvpPlatform();
   loaded ??= bind(createRequire(import.meta.url)('koffi') as Koffi);
   return loaded;
 }

@@ -1,4 +1,5 @@
 import type { VirtBackend } from '@vmm/core';
+import { hostKvmArchitecture } from './host-kvm-architecture.js';
 import { KvmVirt } from './kvm-virt.js';
 
 /**
@@ -7,6 +8,7 @@ import { KvmVirt } from './kvm-virt.js';
  */
 export const kvmBackend: VirtBackend = {
   name: 'kvm',
+  guestArch: () => hostKvmArchitecture().arch,
   create: (options) => KvmVirt.create(options),
   attach: (handle) => KvmVirt.attach(handle),
 };

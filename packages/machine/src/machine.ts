@@ -17,6 +17,7 @@ import {
   type ConsoleInput,
   type RamRange,
 } from './arch-profile.js';
+import type { BootLoader } from '@vmm/bootloader';
 import { MachineConfigError, VcpuWorkerError } from './errors.js';
 import {
   DEFAULT_MEMORY,
@@ -143,11 +144,13 @@ export class Machine {
     const reading = config.loader === undefined ? readLinuxFiles(config) : undefined;
     reading?.catch(() => undefined);
     const backend = await importExport<VirtBackend>(config.backend);
+    const loading = prepareLoader(config, ARCH_PROFILES[backend.guestArch()], reading);
+    loading.catch(() => undefined);
     let virt: Virt;
     try {
       virt = backend.create({ vcpus: cpus, hiddenCpuFeatures: config.hiddenCpuFeatures ?? [] });
     } catch (error) {
-      await reading;
+      await loading;
       throw error;
     }
     let machine: Machine | undefined;
@@ -168,14 +171,11 @@ export class Machine {
       );
       checkMmioDevices(config.mmioDevices ?? [], memory, profile.reservedRanges(cpus));
       machine = new Machine(virt, memory, threads, config);
-      const linux = await reading;
-      const loader =
-        config.loader ??
-        profile.linuxLoader(linux!.kernel, linux!.initrd, config.cmdline ?? profile.defaultCmdline);
+      const loader = await loading;
       machine.#boot(loader.load({ memory, ramSize, vcpus: cpus }));
       return machine;
     } catch (error) {
-      await reading?.catch(() => undefined);
+      await loading.catch(() => undefined);
       if (machine === undefined) virt.close();
       else await machine.#abandon();
       throw error;
@@ -300,6 +300,21 @@ async function readLinuxFiles(
   const initrd =
     config.initramfs === undefined ? undefined : await readInput(config.initramfs, 'initramfs');
   return { kernel, initrd };
+}
+
+/**
+ * The boot loader: `config.loader`, or the profile's Linux loader over the files once `reading`
+ * has them. It checks the kernel when it is built, so a kernel that cannot boot is reported
+ * before a VM that cannot be made.
+ */
+async function prepareLoader(
+  config: MachineConfig,
+  profile: ArchProfile,
+  reading: ReturnType<typeof readLinuxFiles> | undefined,
+): Promise<BootLoader> {
+  if (config.loader !== undefined) return config.loader;
+  const { kernel, initrd } = await reading!;
+  return profile.linuxLoader(kernel, initrd, config.cmdline ?? profile.defaultCmdline);
 }
 
 /** The command line a Linux guest of `arch` gets when none is given. */
