@@ -18,23 +18,35 @@ export const OUTER_OOPS_PATTERNS: readonly RegExp[] = [
 export interface OuterKernelFault {
   /**
    * `panic`: the outer host died; `oops`: its kernel reported a fault and went on; `freeze`: it
-   * stopped responding (it let the command's deadline pass in silence until the watchdog).
+   * stopped responding (it let the command's deadline pass in silence until the watchdog);
+   * `reset`: it reset itself without a word while the command ran (with `-no-reboot` a reset
+   * ends QEMU; the emulator's SVM occasionally triple-faults the outer host).
    */
-  kind: 'panic' | 'oops' | 'freeze';
-  /** The first line that shows it (for a freeze, what the harness saw). */
+  kind: 'panic' | 'oops' | 'freeze' | 'reset';
+  /** The first line that shows it (for a freeze or a reset, what the harness saw). */
   line: string;
   /**
-   * Where it was found: the outer kernel's own log port, the shared console, or (a freeze) the
-   * harness's watchdog.
+   * Where it was found: the outer kernel's own log port, the shared console, (a freeze) the
+   * harness's watchdog, or (a reset) QEMU's ending.
    */
-  source: 'kernel-log' | 'console' | 'watchdog';
+  source: 'kernel-log' | 'console' | 'watchdog' | 'qemu';
 }
+
+/** The {@link OuterKernelFault.line} of a reset. */
+export const OUTER_RESET_LINE =
+  'QEMU ended by itself while the command still ran, with no panic from the outer kernel';
 
 /** Describes `fault` for a result note, e.g. `the outer host's kernel reported a panic ("...")`. */
 export function describeOuterFault(fault: OuterKernelFault): string {
-  return fault.kind === 'freeze'
-    ? `the outer host stopped responding (${fault.line})`
-    : `the outer host's kernel reported a ${fault.kind} ("${fault.line}")`;
+  switch (fault.kind) {
+    case 'freeze':
+      return `the outer host stopped responding (${fault.line})`;
+    case 'reset':
+      return `the outer host reset itself (${fault.line})`;
+    case 'panic':
+    case 'oops':
+      return `the outer host's kernel reported a ${fault.kind} ("${fault.line}")`;
+  }
 }
 
 /** What {@link detectOuterKernelFault} looks at. */
@@ -57,7 +69,10 @@ function firstMatch(text: string, patterns: readonly RegExp[]): string | null {
 }
 
 /**
- * Tells whether the outer host's kernel panicked or oopsed, and shows the line that says so.
+ * Tells whether the outer host's kernel panicked or oopsed, and shows the line that says so;
+ * failing that, whether the outer host reset itself: QEMU ended by itself inside a command span
+ * that never closed (the outer /init prints the exit marker before it powers off, whatever the
+ * command did, so only the outer host's own death ends QEMU there).
  *
  * With a separate kernel log port everything on it is the outer kernel's, so any panic or oops
  * line there counts. With a shared console, the inner guest's kernel can print the same words,
@@ -66,6 +81,17 @@ function firstMatch(text: string, patterns: readonly RegExp[]): string | null {
  * cannot stop QEMU, only the outer one can (with `panic=-1` and `-no-reboot`).
  */
 export function detectOuterKernelFault(input: OuterFaultInput): OuterKernelFault | null {
+  return detectReportedFault(input) ?? detectReset(input);
+}
+
+function detectReset(input: OuterFaultInput): OuterKernelFault | null {
+  const span = commandSpan(normalizeConsole(input.console));
+  return input.qemuExitedByItself && span !== null && span.end === null
+    ? { kind: 'reset', line: OUTER_RESET_LINE, source: 'qemu' }
+    : null;
+}
+
+function detectReportedFault(input: OuterFaultInput): OuterKernelFault | null {
   if (input.kernelLog !== null) {
     const log = normalizeConsole(input.kernelLog);
     const panic = firstMatch(log, OUTER_PANIC_PATTERNS);

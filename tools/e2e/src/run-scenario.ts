@@ -293,6 +293,9 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
   if (outerKernelFault?.kind === 'freeze') {
     failures.unshift(`the outer host stopped responding: ${outerKernelFault.line}`);
   }
+  if (outerKernelFault?.kind === 'reset') {
+    failures.unshift(`the outer host reset itself: ${outerKernelFault.line}`);
+  }
   if (transcript.outerFailure !== null) {
     failures.unshift(`the outer host could not run the test: ${transcript.outerFailure}`);
   }
@@ -325,7 +328,8 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
     hints:
       failures.length === 0 ||
       (outerKernelFault?.kind === 'panic' && outerKernelFault.source === 'console') ||
-      outerKernelFault?.kind === 'freeze'
+      outerKernelFault?.kind === 'freeze' ||
+      outerKernelFault?.kind === 'reset'
         ? []
         : diagnoseInnerOutput(transcript.innerOutput, transcript.vmmExitCode),
     transcript,
@@ -354,7 +358,8 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
  * failure that says so, while silence until the watchdog means the outer host froze.
  *
  * When the outer host's kernel panics (QEMU's software emulation occasionally corrupts it), or
- * oopses in an attempt that failed, or the outer host freezes, the scenario runs once more;
+ * oopses in an attempt that failed, or the outer host freezes or resets itself, the scenario
+ * runs once more;
  * `retried` and a note say so, and a `vmm-e2e: ...` line is logged. A second fault is reported
  * as the failure it is.
  *

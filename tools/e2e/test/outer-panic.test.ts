@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectOuterKernelFault } from '../src/index.js';
+import { OUTER_RESET_LINE, detectOuterKernelFault } from '../src/index.js';
 
 const PANIC = '[   41.2] Kernel panic - not syncing: corrupted stack end detected inside scheduler';
 const INNER_PANIC = '[    2.0] Kernel panic - not syncing: VFS: Unable to mount root fs';
@@ -23,7 +23,29 @@ describe('detectOuterKernelFault with a kernel log port', () => {
 
   it('ignores panics of the inner guest on the console', () => {
     const console = `E2E-OUTER-READY\nE2E-VMM-BEGIN\n${INNER_PANIC}\n`;
-    expect(detectOuterKernelFault({ kernelLog: '', console, qemuExitedByItself: true })).toBeNull();
+    expect(
+      detectOuterKernelFault({ kernelLog: '', console, qemuExitedByItself: false }),
+    ).toBeNull();
+  });
+
+  it('tells a silent reset of the outer host while the command ran', () => {
+    const console = `E2E-OUTER-READY\nE2E-VMM-BEGIN\n[    0.0] Linux version\n`;
+    expect(detectOuterKernelFault({ kernelLog: '', console, qemuExitedByItself: true })).toEqual({
+      kind: 'reset',
+      line: OUTER_RESET_LINE,
+      source: 'qemu',
+    });
+  });
+
+  it('sees no reset when the command ended, or when the harness stopped QEMU', () => {
+    const ended = `E2E-VMM-BEGIN\nok\nE2E-VMM-EXIT=0\n`;
+    expect(
+      detectOuterKernelFault({ kernelLog: '', console: ended, qemuExitedByItself: true }),
+    ).toBeNull();
+    const open = `E2E-VMM-BEGIN\nok\n`;
+    expect(
+      detectOuterKernelFault({ kernelLog: '', console: open, qemuExitedByItself: false }),
+    ).toBeNull();
   });
 });
 

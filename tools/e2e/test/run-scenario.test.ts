@@ -136,6 +136,18 @@ describe('runScenario with a stand-in QEMU', () => {
     expect(logs.some((line) => line.includes('retrying once'))).toBe(true);
   });
 
+  it('takes QEMU ending in the middle of the command for an outer reset and retries once', async () => {
+    const qemu = fake({ kind: 'reset-after-begin' }, { kind: 'normal' });
+    const result = await run(qemu, 'boot-poweroff');
+    expect(result.passed).toBe(true);
+    expect(result.retried).toBe(true);
+    const first = result.attempts[0]!;
+    expect(first.outerKernelFault).toMatchObject({ kind: 'reset', source: 'qemu' });
+    expect(first.hints).toEqual([]);
+    expect(first.failures[0]).toMatch(/^the outer host reset itself: QEMU ended by itself/);
+    expect(result.notes[0]).toMatch(/^attempt 1: the outer host reset itself \(.*; retrying once/);
+  });
+
   it('reports an outer host that cannot run the test', async () => {
     const result = await run(fake({ kind: 'outer-fail' }), 'boot-poweroff');
     expect(result.failures).toEqual([
