@@ -58,11 +58,25 @@ describe('cpuidForVcpu', () => {
     supported.setEntry(1, leaf(0xb, 1));
     supported.setEntry(2, leaf(0x1f));
     supported.setEntry(3, leaf(0x7));
-    const [features, topology, topologyV2, other] = cpuidForVcpu(supported, 3).entries();
+    const [features, topology, topologyV2, other] = cpuidForVcpu(supported, 3, {
+      tscDeadlineTimer: false,
+    }).entries();
     expect(features).toMatchObject({ ebx: 0x0312_3456, ecx: 0x8000_0001, edx: 0x77 });
     expect(topology).toMatchObject({ edx: 3, ebx: 0xaa12_3456 });
     expect(topologyV2).toMatchObject({ edx: 3 });
     expect(other).toEqual(leaf(0x7));
+  });
+
+  it('advertises the TSC-deadline timer (leaf 1 ECX bit 24) only when asked', () => {
+    const supported = () => {
+      const table = new KvmCpuid2(1);
+      table.setEntry(0, { function: 0x1, index: 0, flags: 0, eax: 0, ebx: 0, ecx: 0, edx: 0 });
+      return table;
+    };
+    const ecx = (tscDeadlineTimer: boolean) =>
+      cpuidForVcpu(supported(), 0, { tscDeadlineTimer }).entry(0).ecx >>> 0;
+    expect(ecx(true)).toBe(0x8100_0000);
+    expect(ecx(false)).toBe(0x8000_0000);
   });
 });
 

@@ -10,16 +10,22 @@ import { wireLintPins } from './local-apic.js';
 /**
  * What every new x86 vCPU needs before it runs: its CPUID table (KVM's supported leaves,
  * patched with its APIC id and the hypervisor bit, less the `hiddenFeatures`) and, when the VM
- * has an in-kernel irqchip, its local APIC's LINT0/LINT1 wired for ExtINT/NMI.
- * `supportedCpuid` is consumed.
+ * has an in-kernel irqchip, its local APIC's LINT0/LINT1 wired for ExtINT/NMI. With that local
+ * APIC, and `tscDeadlineTimer` (KVM_CAP_TSC_DEADLINE_TIMER), the CPUID also advertises the
+ * TSC-deadline timer, so Linux programs its timer by deadline instead of first calibrating the
+ * APIC timer against the PIT. `supportedCpuid` is consumed.
  */
 export function setUpX86Vcpu(
   vcpu: KvmVcpu,
   supportedCpuid: KvmCpuid2,
   hiddenFeatures: readonly string[] = [],
+  tscDeadlineTimer = false,
 ): void {
-  vcpu.setCpuid2(hideCpuFeatures(cpuidForVcpu(supportedCpuid, vcpu.id), hiddenFeatures));
   const lapic = inKernelLapic(vcpu);
+  const cpuid = cpuidForVcpu(supportedCpuid, vcpu.id, {
+    tscDeadlineTimer: tscDeadlineTimer && lapic !== undefined,
+  });
+  vcpu.setCpuid2(hideCpuFeatures(cpuid, hiddenFeatures));
   if (lapic === undefined) return;
   wireLintPins(lapic);
   vcpu.setLapic(lapic);

@@ -34,7 +34,12 @@ export const x86_64KvmArchitecture: KvmArchitecture = {
     virt.createPit2(KVM_PIT_SPEAKER_DUMMY);
   },
   setUpVcpu(vcpu, virt) {
-    setUpX86Vcpu(vcpu, virt.system.supportedCpuid(), virt.hiddenCpuFeatures);
+    setUpX86Vcpu(
+      vcpu,
+      virt.system.supportedCpuid(),
+      virt.hiddenCpuFeatures,
+      virt.system.checkExtension(KvmCap.TSC_DEADLINE_TIMER) > 0,
+    );
   },
   applyBootState(vcpu, state) {
     if (state.mode === 'aarch64') {
