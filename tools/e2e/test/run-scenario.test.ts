@@ -148,6 +148,28 @@ describe('runScenario with a stand-in QEMU', () => {
     expect(result.notes[0]).toMatch(/^attempt 1: the outer host reset itself \(.*; retrying once/);
   });
 
+  it('retries an attempt whose inner guest triple-faulted once, and says so', async () => {
+    const qemu = fake({ kind: 'inner-triple-fault' }, { kind: 'normal' });
+    const result = await run(qemu, 'boot-poweroff');
+    expect(result.passed).toBe(true);
+    expect(result.retried).toBe(true);
+    expect(result.attempts[0]!.outerKernelFault).toBeNull();
+    expect(result.notes[0]).toBe(
+      'attempt 1: the inner guest triple-faulted ("vmm: guest triple-faulted on vCPU 0 ' +
+        '(rip=0xfff0 rsp=0x0 cs=0xf000)"); retrying once (the emulated nested paging ' +
+        'occasionally faults the inner guest)',
+    );
+  });
+
+  it('fails a scenario whose inner guest triple-faults twice', async () => {
+    const result = await run(fake({ kind: 'inner-triple-fault' }), 'boot-poweroff');
+    expect(result.passed).toBe(false);
+    expect(result.attempts).toHaveLength(2);
+    expect(result.failures).toContain(
+      'vmm exited with 4 (the guest crashed); expected 0 (the guest powered off)',
+    );
+  });
+
   it('reports an outer host that cannot run the test', async () => {
     const result = await run(fake({ kind: 'outer-fail' }), 'boot-poweroff');
     expect(result.failures).toEqual([

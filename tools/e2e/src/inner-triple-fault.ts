@@ -1,0 +1,19 @@
+import type { ConsoleTranscript } from './markers.js';
+
+/** vmm's one-line report of a `triple-fault` outcome, as it appears in the inner output. */
+const TRIPLE_FAULT_REPORT = /vmm: guest triple-faulted on vCPU \d+[^\r\n]*/;
+
+/** vmm's exit status for a guest that crashed (a triple fault among them). */
+const GUEST_CRASHED = 4;
+
+/**
+ * vmm's report when the inner x86 guest of an attempt triple-faulted (vmm exited 4 saying so),
+ * or `null`. In the nested test bed this is, as far as traced, a fault of the emulated nested
+ * paging: a kvm_exit trace of one shows the guest resuming after a console exit and taking a
+ * "not present" page fault fetching the next instruction, from the page it had just executed
+ * (docs/BENCHMARKS.md). The harness retries such an attempt once, and says so.
+ */
+export function innerTripleFault(transcript: ConsoleTranscript): string | null {
+  if (transcript.vmmExitCode !== GUEST_CRASHED) return null;
+  return TRIPLE_FAULT_REPORT.exec(transcript.innerOutput)?.[0].trim() ?? null;
+}
