@@ -4,7 +4,8 @@ import { defineConfig } from 'tsup';
  * The `vmm` command ships as one bundle (split into shared chunks): its own code and every
  * @vmm package it runs, so that Node.js loads a handful of files instead of resolving and
  * linking a dozen packages, which is most of the command's start-up in an emulated host
- * (docs/DESIGN.md, "Start-up"). koffi stays external: it carries native binaries.
+ * (docs/DESIGN.md, "The `vmm` command is one bundle"). koffi stays external: it carries native
+ * binaries.
  *
  * `vcpu-worker` is @vmm/machine's worker thread, next to the chunk that spawns it (the machine
  * looks for `./vcpu-worker.js` beside itself); the two backends are entries of their own, which
