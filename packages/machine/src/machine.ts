@@ -144,7 +144,8 @@ export class Machine {
     const reading = config.loader === undefined ? readLinuxFiles(config) : undefined;
     reading?.catch(() => undefined);
     const backend = await importExport<VirtBackend>(config.backend);
-    const loading = prepareLoader(config, ARCH_PROFILES[backend.guestArch()], reading);
+    const profile = ARCH_PROFILES[backend.guestArch()];
+    const loading = prepareLoader(config, profile, reading);
     loading.catch(() => undefined);
     let virt: Virt;
     try {
@@ -155,7 +156,6 @@ export class Machine {
     }
     let machine: Machine | undefined;
     try {
-      const profile = ARCH_PROFILES[virt.arch];
       if (config.irqchip !== false) virt.createIrqChip();
       const memory = new GuestMemory(
         memorySlots(profile.ramRanges(ramSize)).map((range, slot) => {

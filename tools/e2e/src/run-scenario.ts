@@ -349,6 +349,35 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
   };
 }
 
+/** Why an attempt may be run again: what went wrong, in words, and why that is the test bed's. */
+interface RetryCause {
+  /** What went wrong, for the note (e.g. `the outer host reset itself (...)`). */
+  what: string;
+  /** Why a second attempt is worth it. */
+  why: string;
+}
+
+/**
+ * What in `attempt` calls for a retry: a fault of the outer host, else a triple fault of the
+ * inner x86 guest; `null` when neither happened.
+ */
+function retryCause(attempt: ScenarioAttempt): RetryCause | null {
+  const fault = attempt.outerKernelFault;
+  if (fault !== null) {
+    return {
+      what: describeOuterFault(fault),
+      why: 'software emulation occasionally crashes or freezes the outer host',
+    };
+  }
+  const tripleFault = innerTripleFault(attempt.transcript);
+  return tripleFault === null
+    ? null
+    : {
+        what: `the inner guest triple-faulted ("${tripleFault}")`,
+        why: 'the emulated nested paging occasionally faults the inner guest',
+      };
+}
+
 /**
  * Runs one scenario under nested virtualization: builds (or reuses) the outer image, boots the
  * emulated outer host, has its /init run vmm with the scenario's command, plays the scenario's
@@ -395,27 +424,19 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       onOutput: options.onOutput,
     });
     attempts.push(result);
-    const fault = result.outerKernelFault;
-    const tripleFault = fault === null ? innerTripleFault(result.transcript) : null;
-    if (fault === null && tripleFault === null) {
+    const cause = retryCause(result);
+    if (cause === null) {
       break;
     }
-    const wanted = (fault?.kind === 'panic' || !result.passed) && attempt < maxAttempts;
+    const wanted =
+      (result.outerKernelFault?.kind === 'panic' || !result.passed) && attempt < maxAttempts;
     const retry = wanted && remainingMs() >= MIN_RETRY_MS;
-    const why =
-      fault === null
-        ? 'the emulated nested paging occasionally faults the inner guest'
-        : 'software emulation occasionally crashes or freezes the outer host';
     const reason = retry
-      ? `; retrying once (${why})`
+      ? `; retrying once (${cause.why})`
       : wanted
         ? '; no time left in the budget to retry'
         : '';
-    const what =
-      fault === null
-        ? `the inner guest triple-faulted ("${tripleFault}")`
-        : describeOuterFault(fault);
-    const note = `attempt ${attempt}: ${what}${reason}`;
+    const note = `attempt ${attempt}: ${cause.what}${reason}`;
     notes.push(note);
     log(`${scenario.name}: ${note}`);
     if (!retry) {

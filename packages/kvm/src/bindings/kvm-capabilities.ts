@@ -16,10 +16,10 @@ export const KvmCap = {
   SET_IDENTITY_MAP_ADDR: 37,
   /** Maximum number of vCPUs per VM. */
   MAX_VCPUS: 66,
-  /** The in-kernel local APIC emulates the TSC-deadline timer mode (x86). */
-  TSC_DEADLINE_TIMER: 72,
   /** KVM_GET_ONE_REG and KVM_SET_ONE_REG (arm64 reaches every register this way). */
   ONE_REG: 70,
+  /** The in-kernel local APIC emulates the TSC-deadline timer mode (x86). */
+  TSC_DEADLINE_TIMER: 72,
   /** KVM_CREATE_DEVICE and the device attribute ioctls (arm64: the vGIC). */
   DEVICE_CTRL: 89,
   /** The in-kernel PSCI 0.2 vCPU feature (arm64: KVM_ARM_VCPU_PSCI_0_2). */
