@@ -5,7 +5,7 @@ import type { E2eArchProfile } from './arch-profile.js';
 import { OuterImageError } from './errors.js';
 import { swapKoffiPrebuild } from './koffi-prebuild.js';
 import type { E2eLogger } from './logger.js';
-import { sharedLibraries } from './shared-libraries.js';
+import { findHostLibrary, sharedLibraries } from './shared-libraries.js';
 import type { VmmDeployment } from './vmm-deploy.js';
 
 /**
@@ -31,6 +31,12 @@ export interface OuterNodeRuntime {
   /** Its shared libraries and dynamic loader, and those of the deployment's native modules. */
   libraries: readonly OuterImageHostFile[];
 }
+
+/**
+ * The library `@vmm/bootloader` decompresses LZ4 kernels with when it can load it (it falls back
+ * to JavaScript, ~20x slower in the emulated outer host).
+ */
+export const LIBLZ4_SONAME = 'liblz4.so.1';
 
 /** Where an arm64 outer host's glibc and libraries go (a directory the arm64 loader searches). */
 export const AARCH64_OUTER_LIBRARY_DIR = '/lib/aarch64-linux-gnu';
@@ -61,7 +67,8 @@ export function outerNodeSource(
  * with it:
  *
  * - `this-process`: this process's node (symlinks resolved) and every library `ldd` names for
- *   it and the deployment's native modules, at their host paths;
+ *   it and the deployment's native modules, and this host's {@link LIBLZ4_SONAME} if it has
+ *   one, at their host paths;
  * - `fetched-arm64`: the fetched arm64 node, the libraries it and koffi's arm64 module need in
  *   {@link AARCH64_OUTER_LIBRARY_DIR}, and the loader where node names it
  *   (`/lib/ld-linux-aarch64.so.1`); the deployment's koffi prebuild is swapped for the arm64
@@ -77,6 +84,14 @@ export async function prepareOuterNodeRuntime(
   if (source === 'this-process') {
     const node = await realpath(process.execPath);
     const libraries = await sharedLibraries([node, ...deployment.nativeModules]);
+    const lz4 = await findHostLibrary(LIBLZ4_SONAME);
+    if (lz4 === undefined) {
+      log(
+        `no ${LIBLZ4_SONAME} on this host: the outer host's vmm decompresses LZ4 kernels in JavaScript`,
+      );
+    } else if (!libraries.includes(lz4)) {
+      libraries.push(lz4);
+    }
     return { node, libraries: libraries.map((path) => ({ hostPath: path, imagePath: path })) };
   }
   const host = await fetchAarch64HostAssets({

@@ -37,3 +37,35 @@ export async function sharedLibraries(elfs: readonly string[]): Promise<string[]
   }
   return [...all].sort();
 }
+
+/**
+ * The path `ldconfig -p` gives for the shared library `soname` (`liblz4.so.1`) on this host, or
+ * `undefined` when the dynamic linker's cache has none (or `ldconfig` is missing).
+ */
+export async function findHostLibrary(soname: string): Promise<string | undefined> {
+  let output: Buffer;
+  try {
+    output = await runCommandForBytes('ldconfig', ['-p']);
+  } catch {
+    return undefined;
+  }
+  return findInLdconfigCache(output.toString('utf8'), soname);
+}
+
+/**
+ * The path of `soname` in `ldconfig -p` output (`\tliblz4.so.1 (libc6,x86-64) => /lib/...`),
+ * preferring none of another word size: on an x64 `arch` only `x86-64` entries count.
+ */
+export function findInLdconfigCache(
+  output: string,
+  soname: string,
+  arch: NodeJS.Architecture = process.arch,
+): string | undefined {
+  for (const line of output.split('\n')) {
+    const match = /^\s*(\S+) \(([^)]*)\) => (\/\S+)$/.exec(line);
+    if (match?.[1] === soname && (arch !== 'x64' || match[2]!.includes('x86-64'))) {
+      return match[3];
+    }
+  }
+  return undefined;
+}

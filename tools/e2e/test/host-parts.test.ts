@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   E2E_ARCH_PROFILES,
+  findInLdconfigCache,
   UnknownNameError,
   outerKernelCmdline,
   parseE2eArch,
@@ -26,6 +27,27 @@ describe('parseLddOutput', () => {
       '/lib/x86_64-linux-gnu/libc.so.6',
       '/lib64/ld-linux-x86-64.so.2',
     ]);
+  });
+});
+
+describe('findInLdconfigCache', () => {
+  const CACHE = `1234 libs found in cache \`/etc/ld.so.cache'
+\tliblz4.so.1 (libc6) => /lib/i386-linux-gnu/liblz4.so.1
+\tliblz4.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/liblz4.so.1
+\tliblz4.so (libc6,x86-64) => /lib/x86_64-linux-gnu/liblz4.so
+`;
+
+  it("finds the library of this host's word size", () => {
+    expect(findInLdconfigCache(CACHE, 'liblz4.so.1', 'x64')).toBe(
+      '/lib/x86_64-linux-gnu/liblz4.so.1',
+    );
+    expect(findInLdconfigCache(CACHE, 'liblz4.so.1', 'arm64')).toBe(
+      '/lib/i386-linux-gnu/liblz4.so.1',
+    );
+  });
+
+  it('finds nothing for a library the cache does not have', () => {
+    expect(findInLdconfigCache(CACHE, 'libzstd.so.1', 'x64')).toBeUndefined();
   });
 });
 

@@ -64,6 +64,10 @@ export const RELOCATABLE_KERNEL = 0x234;
 export const XLOADFLAGS = 0x236;
 /** `cmdline_size`: longest command line, without the terminating NUL (u32). */
 export const CMDLINE_SIZE = 0x238;
+/** `payload_offset`: offset of the compressed kernel from the protected-mode code's start (u32). */
+export const PAYLOAD_OFFSET = 0x248;
+/** `payload_length`: size of the compressed kernel, its trailing 4-byte decompressed size included (u32). */
+export const PAYLOAD_LENGTH = 0x24c;
 /** `pref_address`: preferred load address (u64). */
 export const PREF_ADDRESS = 0x258;
 /** `init_size`: bytes of memory the kernel needs from its runtime start before it reads e820 (u32). */

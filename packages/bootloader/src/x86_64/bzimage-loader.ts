@@ -6,6 +6,7 @@ import { e820Map } from './configurator/e820.js';
 import { writeLongModeBootStructures } from './configurator/long-mode.js';
 import { writeZeroPage } from './configurator/zero-page.js';
 import { loadBzImage } from './loader/bzimage.js';
+import { loadDecompressedKernel, lz4KernelPayload } from './loader/decompressed-kernel.js';
 import { loadInitrd, type InitrdLoadResult } from './loader/initrd.js';
 import { parseSetupHeader, type SetupHeader } from './loader/setup-header.js';
 import { lowRamEnd } from './ram.js';
@@ -18,16 +19,26 @@ export interface BzImageLoaderOptions {
   readonly initrd?: Uint8Array | undefined;
   /** The kernel command line. */
   readonly cmdline: string;
+  /**
+   * Who decompresses the kernel. `'vmm'` (the default) decompresses an LZ4 payload (Linux's
+   * `CONFIG_KERNEL_LZ4`, Debian's kernels) on the host and enters the kernel proper at
+   * `startup_64`, at its link-time physical address; a payload in any other format, or
+   * `'guest'`, boots the bzImage through its own decompressor, which also randomises where the
+   * kernel runs (KASLR) unless the command line says `nokaslr`.
+   */
+  readonly decompression?: 'vmm' | 'guest' | undefined;
 }
 
 /**
- * Boots an x86_64 Linux bzImage through the 64-bit boot protocol. Loading puts the
- * protected-mode kernel at 1 MiB, the initrd as high as the kernel allows below the MMIO gap
+ * Boots an x86_64 Linux bzImage through the 64-bit boot protocol. Loading decompresses an LZ4
+ * kernel and puts its load segments at their physical addresses (or, for other payloads, puts
+ * the protected-mode kernel at 1 MiB for its own decompressor), the initrd as high as the kernel allows below the MMIO gap
  * and the command line at `CMDLINE_START`; configuring writes the ACPI tables (RSDP at
  * 0xE0000; hardware-reduced FADT, DSDT, MADT with one local APIC per vCPU), the zero page
  * (setup header, e820 map, command line, initrd and RSDP pointers), the identity page tables
  * and the boot GDT.
- * The vCPU starts in long mode at the kernel's 64-bit entry with rsi = the zero page.
+ * The vCPU starts in long mode at the kernel's 64-bit entry (`startup_64` of the kernel proper,
+ * or of the decompressor at 1 MiB + 0x200) with rsi = the zero page.
  *
  * The kernel file and command line are checked when the loader is constructed; what depends
  * on the VM's memory size is checked by {@link BzImageLoader.load}.
@@ -38,6 +49,8 @@ export class BzImageLoader implements BootLoader {
   readonly #kernel: Uint8Array;
   readonly #initrd: Uint8Array | undefined;
   readonly #cmdline: Uint8Array;
+  /** The LZ4 payload vmm decompresses, or `undefined` when the guest does. */
+  readonly #lz4Payload: Uint8Array | undefined;
 
   /**
    * Checks the kernel's setup header and the command line's length against it; throws a
@@ -47,6 +60,8 @@ export class BzImageLoader implements BootLoader {
     this.header = parseSetupHeader(options.kernel);
     this.#kernel = options.kernel;
     this.#initrd = options.initrd;
+    this.#lz4Payload =
+      options.decompression === 'guest' ? undefined : lz4KernelPayload(options.kernel, this.header);
     const layoutLimit = x86_64Layout.CMDLINE_MAX_SIZE - 1;
     this.#cmdline =
       this.header.cmdlineSize <= layoutLimit
@@ -62,12 +77,16 @@ export class BzImageLoader implements BootLoader {
    * Loads kernel, initrd and command line into `target.memory`, writes the ACPI tables for
    * `target.vcpus` vCPUs, the zero page, page tables and GDT, and returns the long-mode boot
    * state. Throws {@link KernelTooLargeError} or {@link InitrdTooLargeError} when they do not
-   * fit in `target.ramSize` bytes of RAM, and {@link AcpiTableError} for more vCPUs than the
-   * MADT can describe.
+   * fit in `target.ramSize` bytes of RAM, {@link InvalidKernelError} for a compressed kernel
+   * that does not decompress, and {@link AcpiTableError} for more vCPUs than the MADT can
+   * describe.
    */
   load(target: LoadTarget): BootState {
     const { memory, ramSize, vcpus } = target;
-    const kernel = loadBzImage(memory, this.#kernel, ramSize, this.header);
+    const kernel =
+      this.#lz4Payload === undefined
+        ? loadBzImage(memory, this.#kernel, ramSize, this.header)
+        : loadDecompressedKernel(memory, this.#lz4Payload, ramSize);
     let initrd: InitrdLoadResult | undefined;
     if (this.#initrd !== undefined) {
       const ramEnd = lowRamEnd(ramSize);

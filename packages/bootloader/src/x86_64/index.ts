@@ -1,6 +1,22 @@
 export { BzImageLoader, type BzImageLoaderOptions } from './bzimage-loader.js';
 export { FlatBinaryLoader, type FlatBinaryLoaderOptions } from './flat-binary-loader.js';
 export { loadBzImage, type BzImageLoadResult } from './loader/bzimage.js';
+export {
+  loadDecompressedKernel,
+  lz4KernelPayload,
+  type DecompressedKernelLoadResult,
+} from './loader/decompressed-kernel.js';
+export { parseElf64, EM_X86_64, type Elf64Image, type ElfLoadSegment } from './loader/elf64.js';
+export {
+  decodeLz4Block,
+  decodeLz4Legacy,
+  isLz4Legacy,
+  LZ4_LEGACY_MAGIC,
+  LZ4_LEGACY_BLOCK_SIZE,
+  type Lz4BlockSink,
+  type Lz4BlockDecoder,
+} from './loader/lz4-legacy.js';
+export { nativeLz4BlockDecoder } from './loader/native-lz4.js';
 export { loadInitrd, type InitrdLoadResult, type InitrdWindow } from './loader/initrd.js';
 export {
   parseSetupHeader,

@@ -17,6 +17,8 @@ import {
   KERNEL_VERSION,
   LOADED_HIGH,
   LOADFLAGS,
+  PAYLOAD_LENGTH,
+  PAYLOAD_OFFSET,
   MIN_PROTOCOL_VERSION,
   PREF_ADDRESS,
   RELOCATABLE_KERNEL,
@@ -59,6 +61,10 @@ export interface SetupHeader {
   readonly initrdAddrMax: bigint;
   /** Longest command line the kernel takes, without the terminating NUL (`cmdline_size`). */
   readonly cmdlineSize: number;
+  /** Offset of the compressed kernel from {@link SetupHeader.setupSize} (`payload_offset`). */
+  readonly payloadOffset: number;
+  /** Size of the compressed kernel, its trailing decompressed size included (`payload_length`). */
+  readonly payloadLength: number;
   /**
    * Offset just past the setup header: 0x202 plus the byte at 0x201, clamped to the room
    * `struct boot_params` has for the header (0x290).
@@ -152,6 +158,8 @@ export function parseSetupHeader(kernel: Uint8Array): SetupHeader {
     initSize: view.getUint32(INIT_SIZE, true),
     initrdAddrMax: BigInt(view.getUint32(INITRD_ADDR_MAX, true)),
     cmdlineSize: view.getUint32(CMDLINE_SIZE, true),
+    payloadOffset: view.getUint32(PAYLOAD_OFFSET, true),
+    payloadLength: view.getUint32(PAYLOAD_LENGTH, true),
     headerEnd,
     bytes: kernel.slice(SETUP_HEADER_START, headerEnd),
   };

@@ -1,0 +1,142 @@
+import { type GuestMemory, hex, x86_64Layout } from '@vmm/core';
+import { InvalidKernelError, KernelTooLargeError } from '../../errors.js';
+import { formatSize } from '../../format-size.js';
+import { lowRamEnd } from '../ram.js';
+import { EM_X86_64, type Elf64Image, parseElf64 } from './elf64.js';
+import { decodeLz4Legacy, isLz4Legacy, type Lz4BlockDecoder } from './lz4-legacy.js';
+import { nativeLz4BlockDecoder } from './native-lz4.js';
+import type { SetupHeader } from './setup-header.js';
+
+/** Size of the decompressed length Linux appends to its compressed payload. */
+const SIZE_TRAILER = 4;
+
+/** Where a kernel that vmm decompressed went in guest memory. */
+export interface DecompressedKernelLoadResult {
+  /** The kernel proper's 64-bit entry (`startup_64`), a physical address. */
+  readonly entry: bigint;
+  /** Lowest guest physical address a load segment occupies. */
+  readonly start: bigint;
+  /** End (exclusive) of the highest load segment. */
+  readonly end: bigint;
+  /** Size in bytes of the decompressed ELF file (`vmlinux`). */
+  readonly decompressedSize: number;
+}
+
+/**
+ * The bzImage's compressed kernel when vmm can decompress it itself (an LZ4 payload, Linux's
+ * `CONFIG_KERNEL_LZ4`), or `undefined` for any other compression, which the kernel's own
+ * decompressor handles in the guest.
+ */
+export function lz4KernelPayload(kernel: Uint8Array, header: SetupHeader): Uint8Array | undefined {
+  const start = header.setupSize + header.payloadOffset;
+  const end = start + header.payloadLength;
+  if (header.payloadLength <= SIZE_TRAILER || end > kernel.length) return undefined;
+  const payload = kernel.subarray(start, end);
+  return isLz4Legacy(payload) ? payload : undefined;
+}
+
+/**
+ * Decompresses an LZ4 kernel payload (from {@link lz4KernelPayload}) and loads the ELF
+ * `vmlinux` inside it the way the kernel's own decompressor would without KASLR: each load
+ * segment at its physical address, zero-filled to its memory size. The vCPU then enters the
+ * kernel proper at `startup_64` directly, which skips the guest's decompression and
+ * relocation. The decompressed file streams through one block-sized buffer; only its load
+ * segments are written to guest RAM. Blocks are decoded by `decodeBlock`: the host's liblz4
+ * when it can be loaded ({@link nativeLz4BlockDecoder}), else vmm's JavaScript decoder.
+ *
+ * Throws {@link KernelTooLargeError} when a segment lies outside the RAM between 1 MiB and the
+ * 32-bit MMIO gap of a `ramSize` VM, and {@link InvalidKernelError} when the payload does not
+ * decode to an x86-64 ELF executable of the size the payload states.
+ */
+export function loadDecompressedKernel(
+  memory: GuestMemory,
+  payload: Uint8Array,
+  ramSize: number,
+  decodeBlock: Lz4BlockDecoder | undefined = nativeLz4BlockDecoder(),
+): DecompressedKernelLoadResult {
+  const stream = payload.subarray(0, payload.length - SIZE_TRAILER);
+  const trailer = payload.subarray(payload.length - SIZE_TRAILER);
+  const statedSize = new DataView(trailer.buffer, trailer.byteOffset, SIZE_TRAILER).getUint32(
+    0,
+    true,
+  );
+  let image: Elf64Image | undefined;
+  const decodedSize = decodeLz4Legacy(
+    stream,
+    (block, offset) => {
+      image ??= checkedImage(parseElf64(block, statedSize), ramSize);
+      for (const segment of image.segments) {
+        const from = Math.max(segment.fileOffset, offset);
+        const to = Math.min(segment.fileOffset + segment.fileSize, offset + block.length);
+        if (from >= to) continue;
+        memory.write(
+          segment.physicalAddress + BigInt(from - segment.fileOffset),
+          block.subarray(from - offset, to - offset),
+        );
+      }
+    },
+    decodeBlock,
+  );
+  if (image === undefined || decodedSize !== statedSize) {
+    throw new InvalidKernelError(
+      `the kernel's LZ4 payload decodes to ${decodedSize} bytes, but states ${statedSize}; ` +
+        'copy or download the kernel again',
+    );
+  }
+  for (const segment of image.segments) {
+    memory
+      .slice(
+        segment.physicalAddress + BigInt(segment.fileSize),
+        segment.memorySize - segment.fileSize,
+      )
+      .fill(0);
+  }
+  const { start, end } = segmentSpan(image);
+  return { entry: image.entry, start, end, decompressedSize: decodedSize };
+}
+
+/** `image` once it is checked to be an x86-64 kernel that fits in a `ramSize` VM. */
+function checkedImage(image: Elf64Image, ramSize: number): Elf64Image {
+  if (image.machine !== EM_X86_64) {
+    throw new InvalidKernelError(
+      `the decompressed kernel is an ELF for machine ${image.machine}, not x86-64 (${EM_X86_64})`,
+    );
+  }
+  const { start, end } = segmentSpan(image);
+  const inside = image.segments.some(
+    (segment) =>
+      image.entry >= segment.physicalAddress &&
+      image.entry < segment.physicalAddress + BigInt(segment.memorySize),
+  );
+  if (!inside) {
+    throw new InvalidKernelError(
+      `the decompressed kernel's entry point ${hex(image.entry)} lies in none of its segments`,
+    );
+  }
+  const ramEnd = lowRamEnd(ramSize);
+  if (start < x86_64Layout.KERNEL_START || end > ramEnd) {
+    const advice =
+      start >= x86_64Layout.KERNEL_START && end <= x86_64Layout.MMIO_GAP_START
+        ? `give the VM at least ${Math.ceil(Number(end) / 0x10_0000)} MiB of memory`
+        : `vmm loads kernels between ${hex(x86_64Layout.KERNEL_START)} and the MMIO gap at ` +
+          `${hex(x86_64Layout.MMIO_GAP_START)}`;
+    throw new KernelTooLargeError(
+      `the decompressed kernel occupies ${hex(start)}-${hex(end)} ` +
+        `(${formatSize(Number(end - start))}), but RAM below the MMIO gap ends at ` +
+        `${hex(ramEnd)}; ${advice}`,
+    );
+  }
+  return image;
+}
+
+/** The lowest start and highest end of `image`'s load segments in guest physical memory. */
+function segmentSpan(image: Elf64Image): { start: bigint; end: bigint } {
+  let start = image.segments[0]!.physicalAddress;
+  let end = start;
+  for (const segment of image.segments) {
+    const segmentEnd = segment.physicalAddress + BigInt(segment.memorySize);
+    if (segment.physicalAddress < start) start = segment.physicalAddress;
+    if (segmentEnd > end) end = segmentEnd;
+  }
+  return { start, end };
+}

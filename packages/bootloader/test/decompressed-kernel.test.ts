@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BzImageLoader,
+  InvalidKernelError,
+  KernelTooLargeError,
+  loadDecompressedKernel,
+  lz4KernelPayload,
+  parseSetupHeader,
+} from '../src/index.js';
+import { buildBzImage } from './fixtures/bzimage.js';
+import { buildElf64, type ElfFixtureOptions } from './fixtures/elf.js';
+import { lowGuestRam, MiB } from './fixtures/guest-ram.js';
+import { lz4LiteralStream } from './fixtures/lz4.js';
+
+const text = Uint8Array.from({ length: 0x3000 }, (_, i) => (i * 5 + 1) & 0xff);
+const data = Uint8Array.from({ length: 0x800 }, (_, i) => (i * 3 + 7) & 0xff);
+
+/** A two-segment "vmlinux": text at 16 MiB, data with a zero-filled tail at 20 MiB. */
+const VMLINUX: ElfFixtureOptions = {
+  entry: 0x100_0000n,
+  segments: [
+    { physicalAddress: 0x100_0000n, data: text },
+    { physicalAddress: 0x140_0000n, data, memorySize: 0x2000 },
+  ],
+};
+
+/** A bzImage whose payload is `vmlinux` LZ4-compressed in blocks of `blockSize` bytes. */
+function lz4BzImage(vmlinux = buildElf64(VMLINUX), blockSize = 0x1000): Uint8Array {
+  return buildBzImage({ compressedKernel: lz4LiteralStream(vmlinux, blockSize, true) });
+}
+
+function payloadOf(kernel: Uint8Array): Uint8Array {
+  const payload = lz4KernelPayload(kernel, parseSetupHeader(kernel));
+  if (payload === undefined) throw new Error('the fixture has no LZ4 payload');
+  return payload;
+}
+
+describe('loadDecompressedKernel', () => {
+  it('puts each load segment at its physical address and zero-fills its tail', () => {
+    const memory = lowGuestRam(64 * MiB, 0xaa);
+    const result = loadDecompressedKernel(memory, payloadOf(lz4BzImage()), 64 * MiB);
+    expect(result).toEqual({
+      entry: 0x100_0000n,
+      start: 0x100_0000n,
+      end: 0x140_2000n,
+      decompressedSize: buildElf64(VMLINUX).length,
+    });
+    expect(Buffer.compare(memory.read(0x100_0000n, text.length), text)).toBe(0);
+    expect(Buffer.compare(memory.read(0x140_0000n, data.length), data)).toBe(0);
+    expect(memory.read(0x140_0800n, 0x1800).every((byte) => byte === 0)).toBe(true);
+    expect(memory.readUint(0x100_3000n, 1)).toBe(0xaa);
+  });
+
+  it('finds no LZ4 payload in a bzImage without one', () => {
+    const kernel = buildBzImage();
+    expect(lz4KernelPayload(kernel, parseSetupHeader(kernel))).toBeUndefined();
+  });
+
+  it('rejects segments that do not fit in RAM, with the memory it would need', () => {
+    const memory = lowGuestRam(16 * MiB);
+    expect(() => loadDecompressedKernel(memory, payloadOf(lz4BzImage()), 16 * MiB)).toThrow(
+      /at least 21 MiB/,
+    );
+  });
+
+  it('rejects segments below 1 MiB, where the boot structures are', () => {
+    const low = buildElf64({ entry: 0x8000n, segments: [{ physicalAddress: 0x8000n, data }] });
+    expect(() =>
+      loadDecompressedKernel(lowGuestRam(64 * MiB), payloadOf(lz4BzImage(low)), 64 * MiB),
+    ).toThrow(KernelTooLargeError);
+  });
+
+  it('rejects an entry point outside the segments, and another machine', () => {
+    const memory = lowGuestRam(64 * MiB);
+    const astray = buildElf64({ ...VMLINUX, entry: 0x200_0000n });
+    expect(() => loadDecompressedKernel(memory, payloadOf(lz4BzImage(astray)), 64 * MiB)).toThrow(
+      /entry point 0x2000000/,
+    );
+    const arm = buildElf64({ ...VMLINUX, machine: 183 });
+    expect(() => loadDecompressedKernel(memory, payloadOf(lz4BzImage(arm)), 64 * MiB)).toThrow(
+      /not x86-64/,
+    );
+  });
+
+  it('rejects a payload whose stated size differs from what it decodes to', () => {
+    const payload = payloadOf(lz4BzImage()).slice();
+    payload[payload.length - 4]! ^= 1;
+    expect(() => loadDecompressedKernel(lowGuestRam(64 * MiB), payload, 64 * MiB)).toThrow(
+      InvalidKernelError,
+    );
+  });
+});
+
+describe('BzImageLoader with an LZ4 kernel', () => {
+  const kernel = lz4BzImage();
+
+  it('enters the decompressed kernel at its startup_64 and puts the initrd above it', () => {
+    const memory = lowGuestRam(64 * MiB);
+    const initrd = new Uint8Array(0x1000).fill(0x42);
+    const state = new BzImageLoader({ kernel, initrd, cmdline: 'console=ttyS0' }).load({
+      memory,
+      ramSize: 64 * MiB,
+      vcpus: 1,
+    });
+    expect(state.entry).toBe(0x100_0000n);
+    expect(Buffer.compare(memory.read(0x100_0000n, text.length), text)).toBe(0);
+    expect(memory.readUint(0x7218n, 4)).toBeGreaterThanOrEqual(0x140_2000);
+  });
+
+  it("boots through the kernel's own decompressor when asked to", () => {
+    const memory = lowGuestRam(64 * MiB);
+    const state = new BzImageLoader({ kernel, cmdline: '', decompression: 'guest' }).load({
+      memory,
+      ramSize: 64 * MiB,
+      vcpus: 1,
+    });
+    expect(state.entry).toBe(0x10_0200n);
+    expect(memory.readUint(0x100_0000n, 4)).toBe(0);
+  });
+});
