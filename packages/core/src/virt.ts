@@ -71,6 +71,15 @@ export interface Virt {
    * unblocks only inside `KVM_RUN`; Hypervisor.framework: `hv_vcpus_exit`).
    */
   kick(kickHandle: VirtHandle): void;
+  /**
+   * Optional (x86): has the hypervisor buffer the guest's writes to ports `[port, port + size)`
+   * instead of leaving the guest for each (`buffered` true), or stops that. Buffered writes
+   * come out of {@link Vcpu.run} as ordinary `out` exits, in order, before the exit that
+   * followed them; a write that nothing follows waits for the next exit, which a
+   * {@link Virt.kick} forces. Only for a VM of one vCPU. Returns false when the backend cannot
+   * buffer (then nothing changed). KVM: coalesced port I/O zones.
+   */
+  bufferPortWrites?(port: number, size: number, buffered: boolean): boolean;
   /** Releases the VM's host resources held by this thread. */
   close(): void;
 }

@@ -62,12 +62,22 @@ export interface Uart8250Options {
   readonly sink: ConsoleSink;
   /** The UART's interrupt line (COM1: ISA IRQ 4), pulsed once per newly pending interrupt. */
   readonly irq: InterruptLine;
+  /**
+   * Told whether a THR write may now reach the UART late, buffered by the hypervisor with
+   * the writes before the guest's next exit (`Virt.bufferPortWrites` of port 0 only): true
+   * while every interrupt is disabled (IER 0), the divisor latch is closed and loopback is
+   * off, when a write has no effect the guest could see before its next UART access. Called
+   * at once with the reset state, then on each change. None: every write exits.
+   */
+  readonly transmitBuffering?: ((buffered: boolean) => void) | undefined;
 }
 
 /**
  * A 16550A UART (the PC's COM port, 8 registers) as Linux's 8250 driver and earlyprintk use it,
  * run by the vCPU thread that owns it. Transmission is immediate: each byte written to THR goes
- * to the sink at once, so LSR always reports THRE and TEMT. Received bytes come from the shared
+ * to the sink at once, so LSR always reports THRE and TEMT. While no interrupt is enabled the
+ * UART lets the hypervisor buffer THR writes (`transmitBuffering`): Linux's console then costs
+ * one exit per byte (its LSR poll) instead of two. Received bytes come from the shared
  * FIFO in {@link Uart8250SharedState}, filled on another thread by {@link Uart8250Input}.
  *
  * Interrupts follow the 16550 (and QEMU's model of it): sources in priority order are receiver
@@ -98,6 +108,8 @@ export class Uart8250 extends ByteRegisterDevice {
   #fifosEnabled = false;
   #thrEmptyPending = false;
   #modemDeltas = 0;
+  readonly #transmitBuffering: ((buffered: boolean) => void) | undefined;
+  #transmitBuffered = false;
 
   /** Creates the device in its reset state around shared `state`. */
   constructor(options: Uart8250Options) {
@@ -105,6 +117,8 @@ export class Uart8250 extends ByteRegisterDevice {
     this.#state = options.state;
     this.#sink = options.sink;
     this.#irq = options.irq;
+    this.#transmitBuffering = options.transmitBuffering;
+    this.#updateTransmitBuffering();
   }
 
   /** Reads one UART register; DLAB selects the divisor latch at offsets 0 and 1. */
@@ -165,6 +179,16 @@ export class Uart8250 extends ByteRegisterDevice {
         this.#scratch = value;
     }
     if ((this.#pendingSources() & ~before) !== 0) this.#irq.pulse();
+    if (offset === IER || offset === LCR || offset === MCR) this.#updateTransmitBuffering();
+  }
+
+  #updateTransmitBuffering(): void {
+    if (this.#transmitBuffering === undefined) return;
+    const buffered =
+      this.#state.interruptEnable === 0 && (this.#lcr & LCR_DLAB) === 0 && !this.#loopback();
+    if (buffered === this.#transmitBuffered) return;
+    this.#transmitBuffered = buffered;
+    this.#transmitBuffering(buffered);
   }
 
   #loopback(): boolean {

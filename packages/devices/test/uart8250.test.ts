@@ -287,3 +287,42 @@ describe('Uart8250SharedState', () => {
     );
   });
 });
+
+describe('Uart8250 transmit buffering', () => {
+  function bufferingSetup() {
+    const state = Uart8250SharedState.create();
+    const calls: boolean[] = [];
+    const uart = new Uart8250({
+      state,
+      sink: () => undefined,
+      irq: new CountingLine(),
+      transmitBuffering: (buffered) => calls.push(buffered),
+    });
+    return { uart, calls };
+  }
+
+  it('allows buffered THR writes from reset, while no interrupt is enabled', () => {
+    const { uart, calls } = bufferingSetup();
+    expect(calls).toEqual([true]);
+    outb(uart, THR, 0x41);
+    outb(uart, SCR, 0x41);
+    expect(calls).toEqual([true]);
+  });
+
+  it('stops while any interrupt is enabled, and says so only on changes', () => {
+    const { uart, calls } = bufferingSetup();
+    outb(uart, IER, 0x01);
+    outb(uart, IER, 0x03);
+    outb(uart, IER, 0x00);
+    expect(calls).toEqual([true, false, true]);
+  });
+
+  it('stops while the divisor latch or loopback is on', () => {
+    const { uart, calls } = bufferingSetup();
+    outb(uart, LCR, 0x83);
+    outb(uart, LCR, 0x03);
+    outb(uart, MCR, 0x10);
+    outb(uart, MCR, 0x0b);
+    expect(calls).toEqual([true, false, true, false, true]);
+  });
+});

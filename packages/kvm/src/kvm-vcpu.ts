@@ -20,6 +20,7 @@ import { KvmLapicState } from './bindings/x86_64/kvm-lapic-state.js';
 import { encodeKvmMsrs, type MsrEntry } from './bindings/x86_64/kvm-msrs.js';
 import { KvmRegs } from './bindings/x86_64/kvm-regs.js';
 import { KvmSregs } from './bindings/x86_64/kvm-sregs.js';
+import { CoalescedPioRing } from './coalesced-pio-ring.js';
 import { Errno } from './errno.js';
 import type { KvmArchitecture } from './kvm-architecture.js';
 import { KvmError } from './kvm-error.js';
@@ -29,6 +30,14 @@ import { NativeBuffer } from './native-buffer.js';
 import { drainKicks, kickHandleOfThisThread, type KvmKickHandle } from './vcpu-kick.js';
 
 const INTERRUPTED: VmExit = Object.freeze({ kind: 'interrupted' });
+
+/** Where a VM's coalesced-writes ring lies in a vCPU's mapping. */
+export interface CoalescedRingPlace {
+  /** Byte offset of the ring page from the start of the `kvm_run` mapping. */
+  readonly offset: number;
+  /** The page's size. */
+  readonly size: number;
+}
 
 /** Bytes of a register value KVM_GET_ONE_REG / KVM_SET_ONE_REG move (`KVM_REG_SIZE_U64`). */
 const ONE_REG_VALUE_SIZE = 8;
@@ -45,18 +54,25 @@ export class KvmVcpu implements Vcpu {
   readonly #decoder: KvmExitDecoder;
   readonly #architecture: KvmArchitecture;
   readonly #ownsFd: boolean;
+  /** The VM's coalesced-writes ring (x86 with KVM_CAP_COALESCED_PIO), drained by `run`. */
+  readonly #ring: CoalescedPioRing | undefined;
+  /** An exit `run` holds back until the buffered writes before it are delivered. */
+  #heldExit: VmExit | undefined;
   /** Native home of the value KVM_GET_ONE_REG / KVM_SET_ONE_REG read and write. */
   #oneRegValue: NativeBuffer | undefined;
   #closed = false;
 
   /** What another thread passes to {@link KvmVirt.kick} to interrupt this vCPU. */
   readonly kickHandle: KvmKickHandle;
+  /** How many port writes KVM buffered that `run` has delivered (see {@link KvmVirt.bufferPortWrites}). */
+  bufferedWritesDelivered = 0;
 
   /**
    * Wraps vCPU `id` whose file descriptor is `fd` and whose `kvm_run` area is mapped at
    * `runAddress` (`runSize` bytes), run by the calling thread, with the arch-specific steps of
    * `architecture`. The vCPU owns the mapping from now on, and the fd too when `ownsFd` (false
-   * for an arm64 vCPU created up front, whose fd the VM's owner closes).
+   * for an arm64 vCPU created up front, whose fd the VM's owner closes). `ring` says where the
+   * mapping holds the VM's coalesced-writes ring, when KVM buffers port writes.
    */
   constructor(
     /** vCPU index (its APIC id on x86, its MPIDR_EL1 Aff0 on arm64 below 16 vCPUs). */
@@ -67,11 +83,16 @@ export class KvmVcpu implements Vcpu {
     runSize: number,
     architecture: KvmArchitecture,
     ownsFd: boolean,
+    ring?: CoalescedRingPlace,
   ) {
     this.#libc = libc();
     this.kickHandle = kickHandleOfThisThread(this.#libc, id);
     this.#runAddress = runAddress;
     this.#runSize = runSize;
+    if (ring !== undefined && ring.offset + ring.size <= runSize) {
+      const address = runAddress + BigInt(ring.offset);
+      this.#ring = new CoalescedPioRing(this.#libc.view(address, ring.size));
+    }
     this.#architecture = architecture;
     this.#ownsFd = ownsFd;
     this.#decoder = new KvmExitDecoder(this.#libc.view(runAddress, runSize));
@@ -80,9 +101,32 @@ export class KvmVcpu implements Vcpu {
   /**
    * KVM_RUN: runs the guest until it exits to userspace and decodes why. A run interrupted
    * by a kick or another signal (EINTR, EAGAIN) returns `{ kind: 'interrupted' }`; other
-   * failures throw {@link KvmError}.
+   * failures throw {@link KvmError}. Port writes KVM buffered meanwhile (see
+   * {@link KvmVirt.bufferPortWrites}) come out first, one `out` exit per call, and the exit
+   * that followed them after.
    */
   run(): VmExit {
+    const ring = this.#ring;
+    if (ring !== undefined) {
+      const buffered = ring.next();
+      if (buffered !== undefined) {
+        this.bufferedWritesDelivered++;
+        return buffered;
+      }
+      const held = this.#heldExit;
+      if (held !== undefined) {
+        this.#heldExit = undefined;
+        return held;
+      }
+    }
+    const exit = this.#enter();
+    if (ring === undefined || !ring.pending) return exit;
+    this.#heldExit = exit;
+    return this.run();
+  }
+
+  /** One KVM_RUN: the exit it reports, or `interrupted` for a kick. */
+  #enter(): VmExit {
     if (this.#closed) this.#throwClosed('KVM_RUN');
     if (this.#libc.ioctlValue(this.fd, KVM_RUN, 0) < 0) {
       const errno = this.#libc.errno();
@@ -95,11 +139,6 @@ export class KvmVcpu implements Vcpu {
     return this.#decoder.decode();
   }
 
-  /**
-   * Loads registers so the vCPU starts as `state` says: x86 long or real mode on an x86_64
-   * host, the arm64 Linux entry (`aarch64`) on an arm64 one. A mode of the other
-   * architecture throws a {@link VmmError}.
-   */
   setBootState(state: BootState): void {
     this.#architecture.applyBootState(this, state);
   }

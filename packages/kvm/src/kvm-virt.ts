@@ -15,10 +15,14 @@ import {
   KVM_CREATE_IRQCHIP,
   KVM_CREATE_PIT2,
   KVM_CREATE_VCPU,
+  KVM_REGISTER_COALESCED_MMIO,
   KVM_SET_IDENTITY_MAP_ADDR,
   KVM_SET_TSS_ADDR,
   KVM_SET_USER_MEMORY_REGION,
+  KVM_UNREGISTER_COALESCED_MMIO,
 } from './bindings/ioctl-numbers.js';
+import { KvmCap } from './bindings/kvm-capabilities.js';
+import { encodePioZone } from './bindings/kvm-coalesced-mmio.js';
 import { createdDeviceFd, encodeKvmCreateDevice } from './bindings/kvm-create-device.js';
 import { encodeUserspaceMemoryRegion } from './bindings/kvm-userspace-memory-region.js';
 import { encodeKvmPitConfig } from './bindings/x86_64/kvm-pit-config.js';
@@ -36,7 +40,7 @@ import {
 } from './kvm-handle.js';
 import { KvmInterruptController } from './kvm-interrupt-controller.js';
 import { KvmSystem } from './kvm-system.js';
-import { KvmVcpu } from './kvm-vcpu.js';
+import { type CoalescedRingPlace, KvmVcpu } from './kvm-vcpu.js';
 import { enableKicks, kickVcpuThread } from './vcpu-kick.js';
 import { mapGuestRam } from './guest-ram.js';
 import {
@@ -52,6 +56,9 @@ import {
   libc,
   type Libc,
 } from './libc.js';
+
+/** Page size of x86_64 hosts, the unit of the vCPU mapping's page offsets. */
+const X86_PAGE_SIZE = 4096;
 
 /** One mapping made by {@link KvmVirt.allocateMemory}. */
 interface Allocation {
@@ -76,6 +83,9 @@ export class KvmVirt implements Virt {
   readonly #allocations: Allocation[] = [];
   readonly #vcpus = new Set<KvmVcpu>();
   readonly #devices: KvmDevice[] = [];
+  /** Coalesced port I/O zones this thread registered, as `port+size`. */
+  readonly #bufferedZones = new Set<string>();
+  #ringPlace: CoalescedRingPlace | 'unsupported' | undefined;
   /** vCPU fds made up front by the owner, by vCPU id (arm64); empty on x86. */
   readonly #upFrontVcpuFds: number[];
   #closed = false;
@@ -335,7 +345,15 @@ export class KvmVirt implements Virt {
       if (ownsFd) c.close(fd);
       throw new KvmError('mmap', errno, `kvm_run area of vCPU ${id}`);
     }
-    const vcpu = new KvmVcpu(id, fd, runAddress, runSize, this.#architecture, ownsFd);
+    const vcpu = new KvmVcpu(
+      id,
+      fd,
+      runAddress,
+      runSize,
+      this.#architecture,
+      ownsFd,
+      this.#coalescedRingPlace(),
+    );
     try {
       enableKicks(c, fd, id);
       this.#architecture.setUpVcpu(vcpu, this);
@@ -345,6 +363,31 @@ export class KvmVirt implements Virt {
     }
     this.#vcpus.add(vcpu);
     return vcpu;
+  }
+
+  /**
+   * Registers (`buffered`) or removes a coalesced port I/O zone for ports `[port, port + size)`
+   * (KVM_REGISTER_COALESCED_MMIO with `pio = 1`): KVM then appends the guest's writes there to
+   * the VM's ring and resumes the guest at once, and {@link KvmVcpu.run} delivers them before
+   * the next exit; a write nothing follows waits for the next exit, so the caller kicks the vCPU
+   * now and then while a zone exists. Returns false, and changes nothing, when this KVM cannot
+   * (no KVM_CAP_COALESCED_PIO, or not x86). Registering a zone twice or removing one that is
+   * not registered does nothing. Use it on a VM of one vCPU: the ring is the VM's, and only one
+   * thread may drain it.
+   */
+  bufferPortWrites(port: number, size: number, buffered: boolean): boolean {
+    if (this.#coalescedRingPlace() === undefined) return false;
+    const key = `${port}+${size}`;
+    if (this.#bufferedZones.has(key) === buffered) return true;
+    const zone = encodePioZone(port, size);
+    if (buffered) {
+      this.#ioctlBuffer('KVM_REGISTER_COALESCED_MMIO', KVM_REGISTER_COALESCED_MMIO, zone, key);
+      this.#bufferedZones.add(key);
+    } else {
+      this.#ioctlBuffer('KVM_UNREGISTER_COALESCED_MMIO', KVM_UNREGISTER_COALESCED_MMIO, zone, key);
+      this.#bufferedZones.delete(key);
+    }
+    return true;
   }
 
   /**
@@ -381,6 +424,19 @@ export class KvmVirt implements Virt {
     if (c.mmap(address, size, PROT_READ | PROT_WRITE, flags, -1, 0) === MAP_FAILED) {
       c.munmap(address, size);
     }
+  }
+
+  /** Where each vCPU's mapping holds the coalesced ring, if KVM buffers port writes (x86). */
+  #coalescedRingPlace(): CoalescedRingPlace | undefined {
+    if (this.#ringPlace === undefined) {
+      const page =
+        this.arch === 'x86_64' && this.system.checkExtension(KvmCap.COALESCED_PIO) > 0
+          ? this.system.checkExtension(KvmCap.COALESCED_MMIO)
+          : 0;
+      this.#ringPlace =
+        page > 0 ? { offset: page * X86_PAGE_SIZE, size: X86_PAGE_SIZE } : 'unsupported';
+    }
+    return this.#ringPlace === 'unsupported' ? undefined : this.#ringPlace;
   }
 
   #ioctlValue(name: string, request: number, arg: number | bigint, context?: string): number {

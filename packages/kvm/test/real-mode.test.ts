@@ -46,6 +46,41 @@ describe.skipIf(!hasKvm)('real-mode guests (no irqchip, so hlt exits to us)', ()
     );
   });
 
+  it('delivers buffered port writes as out exits, in order, before the exit after them', (ctx) => {
+    vm = createTestVm({
+      ramSize: 0x10000,
+      codeAddress: 0x1000,
+      code: [
+        ...[0xba, 0xf8, 0x03], //   mov dx, 0x3f8
+        ...[0xb0, 0x61], //         mov al, 'a'
+        0xee, //                    out dx, al
+        ...[0xb0, 0x62], //         mov al, 'b'
+        0xee, //                    out dx, al
+        ...[0xe6, 0x80], //         out 0x80, al
+        ...[0xb0, 0x63], //         mov al, 'c'
+        0xee, //                    out dx, al
+        0xf4, //                    hlt
+      ],
+    });
+    if (!vm.virt.bufferPortWrites(0x3f8, 1, true)) {
+      console.warn('skipping the buffered-writes test: this KVM lacks KVM_CAP_COALESCED_PIO');
+      ctx.skip();
+    }
+    vm.vcpu.setBootState({ mode: 'x86-real', entry: 0x1000n });
+    const exits: string[] = [];
+    for (;;) {
+      const exit = vm.vcpu.run();
+      if (exit.kind !== 'io') {
+        exits.push(exit.kind);
+        break;
+      }
+      exits.push(`${exit.port.toString(16)}:${String.fromCharCode(exit.data[0]!)}`);
+    }
+    expect(exits).toEqual(['3f8:a', '3f8:b', '80:b', '3f8:c', 'hlt']);
+    expect(vm.vcpu.bufferedWritesDelivered).toBe(3);
+    expect(vm.virt.bufferPortWrites(0x3f8, 1, false)).toBe(true);
+  });
+
   it('hands the guest the bytes an in exit is filled with', () => {
     vm = createTestVm({
       ramSize: 0x10000,

@@ -19,4 +19,6 @@ export interface PlatformWiring {
   readonly interrupts: InterruptController;
   /** Ends the VM (a device asked: reset line, ACPI sleep). */
   readonly endVm: (outcome: VmOutcome) => void;
+  /** Buffers port writes in the hypervisor (x86; see `Virt.bufferPortWrites`), when allowed. */
+  readonly bufferPortWrites?: ((port: number, size: number, buffered: boolean) => void) | undefined;
 }

@@ -1,9 +1,13 @@
+/** Word: nonzero once a stop was asked for. */
 const STOP = 0;
+/** Word: nonzero while the hypervisor buffers port writes of the (single) vCPU. */
+const WRITES_BUFFERED = 1;
 
 /**
- * Control words the main thread shares with every vCPU worker: today only "stop", which a
- * worker checks after each exit. The main thread also kicks the vCPU out of the guest so the
- * check happens promptly.
+ * Control words the main thread shares with every vCPU worker: "stop", which a worker checks
+ * after each exit (the main thread also kicks the vCPU out of the guest so the check happens
+ * promptly), and "writes buffered", which a worker sets while the hypervisor buffers port
+ * writes, so that the main thread kicks it now and then to deliver writes no exit followed.
  */
 export class VcpuControl {
   readonly #words: Int32Array;
@@ -29,5 +33,15 @@ export class VcpuControl {
   /** Whether a stop was asked for. */
   get stopRequested(): boolean {
     return Atomics.load(this.#words, STOP) !== 0;
+  }
+
+  /** Says whether the hypervisor now buffers port writes (set by the vCPU's thread). */
+  set writesBuffered(buffered: boolean) {
+    Atomics.store(this.#words, WRITES_BUFFERED, buffered ? 1 : 0);
+  }
+
+  /** Whether the hypervisor buffers port writes. */
+  get writesBuffered(): boolean {
+    return Atomics.load(this.#words, WRITES_BUFFERED) !== 0;
   }
 }

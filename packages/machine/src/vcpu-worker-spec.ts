@@ -31,6 +31,8 @@ export interface VcpuWorkerSpec {
   readonly virt: VirtHandle;
   /** Which vCPU this worker creates and runs. */
   readonly vcpuId: number;
+  /** How many vCPUs the VM has (port writes are buffered only with one). */
+  readonly vcpuCount: number;
   /** Shared device state. */
   readonly platform: PlatformSpec;
   /** The user's own MMIO devices, built in every worker. */

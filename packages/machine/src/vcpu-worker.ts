@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BootState, MmioDevice, VirtBackend } from '@vmm/core';
+import type { BootState, MmioDevice, Virt, VirtBackend } from '@vmm/core';
 import { PLATFORM_BUILDERS } from './platform-builders.js';
 import { importExport } from './module-export.js';
 import { SharedByteRing } from './shared-byte-ring.js';
@@ -40,6 +40,7 @@ async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Prom
       endVm: (outcome) => {
         ended ??= outcome;
       },
+      bufferPortWrites: portWriteBuffering(virt, spec.vcpuCount, control),
     });
     for (const device of spec.mmioDevices) {
       const factory = await importExport<(options: unknown) => MmioDevice>(device.factory);
@@ -70,6 +71,23 @@ async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Prom
     virt.close();
     throw error;
   }
+}
+
+/**
+ * How this thread's devices have the hypervisor buffer their port writes: through the VM when
+ * it can and has one vCPU (the buffer is the VM's; one thread must drain it), telling the main
+ * thread through `control` while writes are buffered, so that it kicks the vCPU now and then.
+ */
+function portWriteBuffering(
+  virt: Virt,
+  vcpuCount: number,
+  control: VcpuControl,
+): ((port: number, size: number, buffered: boolean) => void) | undefined {
+  const buffer = virt.bufferPortWrites?.bind(virt);
+  if (buffer === undefined || vcpuCount !== 1) return undefined;
+  return (port, size, buffered) => {
+    control.writesBuffered = buffer(port, size, buffered) && buffered;
+  };
 }
 
 function post(message: VcpuWorkerMessage): void {

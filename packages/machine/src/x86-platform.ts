@@ -20,13 +20,19 @@ export interface X86PlatformWiring {
   readonly interrupts: InterruptController;
   /** Ends the VM with `outcome` (the i8042 reset line: a reboot; ACPI S5: a power-off). */
   readonly endVm: (outcome: VmOutcome) => void;
+  /**
+   * Has the hypervisor buffer writes to ports `[port, port + size)`, or stop (see
+   * `Virt.bufferPortWrites`); absent when it must not (more than one vCPU) or cannot.
+   */
+  readonly bufferPortWrites?: ((port: number, size: number, buffered: boolean) => void) | undefined;
 }
 
 /**
  * Builds the PC devices a Linux guest expects on its ports: COM1 (16550A) at 0x3f8 on IRQ 4,
  * the i8042 at 0x60/0x64 (its reset line ends the VM as a reboot), the CMOS RTC at 0x70 and
  * the hardware-reduced ACPI sleep registers at 0x600 (S5 ends the VM as a power-off). The PIC,
- * IOAPIC and PIT live in the kernel's irqchip, not here.
+ * IOAPIC and PIT live in the kernel's irqchip, not here. With `bufferPortWrites`, COM1's THR
+ * writes are buffered while the UART allows it.
  */
 export function buildX86Platform(wiring: X86PlatformWiring): Platform {
   const pio = new PioBus();
@@ -34,6 +40,9 @@ export function buildX86Platform(wiring: X86PlatformWiring): Platform {
     state: new Uart8250SharedState(wiring.uartState),
     sink: wiring.consoleSink,
     irq: interruptLine(wiring.interrupts, x86_64Layout.COM1_IRQ),
+    transmitBuffering:
+      wiring.bufferPortWrites &&
+      ((buffered) => wiring.bufferPortWrites!(x86_64Layout.COM1_PORT, 1, buffered)),
   });
   pio.register(x86_64Layout.COM1_PORT, uart.portCount, uart, 'COM1 (16550A)');
   const i8042 = new I8042({ onReset: () => wiring.endVm({ kind: 'reboot' }) });

@@ -133,6 +133,27 @@ describe.skipIf(!hasKvm)('Machine on KVM with hand-assembled guests', () => {
     expect(outcome.kind).toBe('halted');
   });
 
+  it('delivers a console byte no exit follows while the guest spins', async () => {
+    const vm = await Machine.create({
+      backend,
+      memory: '16M',
+      loader: new FlatBinaryLoader({
+        image: Uint8Array.of(
+          ...[0xba, 0xf8, 0x03], //   mov dx, 0x3f8
+          ...[0xb0, 0x21, 0xee], //   mov al, '!'; out dx, al   (buffered where KVM can)
+          ...[0xeb, 0xfe], //         jmp $
+        ),
+        loadAddress: 0x1000n,
+        mode: 'real',
+      }),
+    });
+    const output = await new Promise<string>((resolve) =>
+      vm.console.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))),
+    );
+    expect(output).toBe('!');
+    expect(await vm.close()).toEqual({ kind: 'stopped' });
+  });
+
   it('reports a triple fault as its own outcome', async () => {
     const code = new Array<number>(0x110).fill(0);
     code.splice(0, 10, ...[0x0f, 0x01, 0x1c, 0x25, 0x00, 0x11, 0x00, 0x00], ...[0x0f, 0x0b]); // lidt [0x1100] (limit 0); ud2

@@ -4,6 +4,7 @@
  * literal values of the Linux headers in `test/bindings.test.ts`.
  */
 import { _IO, _IOR, _IOW, _IOWR } from './ioctl-encoding.js';
+import { KVM_COALESCED_MMIO_ZONE_LAYOUT } from './kvm-coalesced-mmio.js';
 import { KVM_CREATE_DEVICE_LAYOUT } from './kvm-create-device.js';
 import { KVM_DEVICE_ATTR_LAYOUT } from './kvm-device-attr.js';
 import { KVM_IRQ_LEVEL_LAYOUT } from './kvm-irq-level.js';
@@ -48,6 +49,10 @@ export const KVM_SET_IDENTITY_MAP_ADDR = _IOW(KVMIO, 0x48, 8);
 export const KVM_CREATE_IRQCHIP = _IO(KVMIO, 0x60);
 /** VM ioctl: sets the level of an interrupt input (`struct kvm_irq_level`). */
 export const KVM_IRQ_LINE = _IOW(KVMIO, 0x61, KVM_IRQ_LEVEL_LAYOUT.size);
+/** VM ioctl: makes guest writes to a zone append to the coalesced ring instead of exiting. */
+export const KVM_REGISTER_COALESCED_MMIO = _IOW(KVMIO, 0x67, KVM_COALESCED_MMIO_ZONE_LAYOUT.size);
+/** VM ioctl: removes a zone registered with {@link KVM_REGISTER_COALESCED_MMIO}. */
+export const KVM_UNREGISTER_COALESCED_MMIO = _IOW(KVMIO, 0x68, KVM_COALESCED_MMIO_ZONE_LAYOUT.size);
 /** VM ioctl (x86): creates the in-kernel i8254 PIT (`struct kvm_pit_config`). */
 export const KVM_CREATE_PIT2 = _IOW(KVMIO, 0x77, KVM_PIT_CONFIG_LAYOUT.size);
 

@@ -10,6 +10,11 @@ export const KvmCap = {
   EXT_CPUID: 7,
   /** Recommended maximum number of vCPUs per VM. */
   NR_VCPUS: 9,
+  /**
+   * KVM_REGISTER_COALESCED_MMIO; the value is the page, in each vCPU's mapping, that holds the
+   * coalesced-writes ring.
+   */
+  COALESCED_MMIO: 15,
   /** KVM_CREATE_PIT2 (x86). */
   PIT2: 33,
   /** KVM_SET_IDENTITY_MAP_ADDR (x86). */
@@ -24,4 +29,6 @@ export const KvmCap = {
   DEVICE_CTRL: 89,
   /** The in-kernel PSCI 0.2 vCPU feature (arm64: KVM_ARM_VCPU_PSCI_0_2). */
   ARM_PSCI_0_2: 102,
+  /** KVM_REGISTER_COALESCED_MMIO takes port I/O zones (`pio = 1`, x86). */
+  COALESCED_PIO: 162,
 } as const;
