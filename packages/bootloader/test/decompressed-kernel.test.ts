@@ -8,7 +8,7 @@ import {
   parseSetupHeader,
 } from '../src/index.js';
 import { buildBzImage } from './fixtures/bzimage.js';
-import { buildElf64, type ElfFixtureOptions } from './fixtures/elf.js';
+import { buildElf64, type ElfFixtureOptions, withKernelRelocations } from './fixtures/elf.js';
 import { lowGuestRam, MiB } from './fixtures/guest-ram.js';
 import { lz4LiteralStream } from './fixtures/lz4.js';
 
@@ -25,7 +25,10 @@ const VMLINUX: ElfFixtureOptions = {
 };
 
 /** A bzImage whose payload is `vmlinux` LZ4-compressed in blocks of `blockSize` bytes. */
-function lz4BzImage(vmlinux = buildElf64(VMLINUX), blockSize = 0x1000): Uint8Array {
+function lz4BzImage(
+  vmlinux = withKernelRelocations(buildElf64(VMLINUX)),
+  blockSize = 0x1000,
+): Uint8Array {
   return buildBzImage({ compressedKernel: lz4LiteralStream(vmlinux, blockSize, true) });
 }
 
@@ -43,12 +46,53 @@ describe('loadDecompressedKernel', () => {
       entry: 0x100_0000n,
       start: 0x100_0000n,
       end: 0x140_2000n,
-      decompressedSize: buildElf64(VMLINUX).length,
+      decompressedSize: buildElf64(VMLINUX).length + 12,
+      virtualDelta: 0n,
+      relocations: 0,
     });
     expect(Buffer.compare(memory.read(0x100_0000n, text.length), text)).toBe(0);
     expect(Buffer.compare(memory.read(0x140_0000n, data.length), data)).toBe(0);
     expect(memory.read(0x140_0800n, 0x1800).every((byte) => byte === 0)).toBe(true);
     expect(memory.readUint(0x100_3000n, 1)).toBe(0xaa);
+  });
+
+  it("moves the kernel's virtual addresses by a random 2 MiB slot and applies its relocations", () => {
+    const patched = text.slice();
+    const view = new DataView(patched.buffer);
+    view.setBigUint64(0x100, 0xffff_ffff_8100_0abcn, true);
+    view.setUint32(0x200, 0x8100_0def, true);
+    view.setInt32(0x300, 0x1000, true);
+    const vmlinux = withKernelRelocations(
+      buildElf64({ ...VMLINUX, segments: [{ physicalAddress: 0x100_0000n, data: patched }] }),
+      {
+        add64: [0xffff_ffff_8100_0100n],
+        subtract32: [0xffff_ffff_8100_0300n],
+        add32: [0xffff_ffff_8100_0200n],
+      },
+    );
+    const memory = lowGuestRam(64 * MiB);
+    const slots: number[] = [];
+    const result = loadDecompressedKernel(memory, payloadOf(lz4BzImage(vmlinux)), 64 * MiB, {
+      randomize: (count) => {
+        slots.push(count);
+        return 3;
+      },
+    });
+    expect(slots).toEqual([Math.floor((0x4000_0000 - 0x100_0000 - 0x3000) / 0x20_0000) + 1]);
+    expect(result.virtualDelta).toBe(0x60_0000n);
+    expect(result.relocations).toBe(3);
+    expect(memory.readU64(0x100_0100n)).toBe(0xffff_ffff_8160_0abcn);
+    expect(memory.readUint(0x100_0200n, 4)).toBe(0x8160_0def);
+    expect(memory.readUint(0x100_0300n, 4)).toBe((0x1000 - 0x60_0000) >>> 0);
+  });
+
+  it('rejects a relocation outside the image', () => {
+    const vmlinux = withKernelRelocations(buildElf64(VMLINUX), { add32: [0xffff_ffff_8500_0000n] });
+    expect(() =>
+      loadDecompressedKernel(lowGuestRam(64 * MiB), payloadOf(lz4BzImage(vmlinux)), 64 * MiB, {
+        randomize: () => 1,
+      }),
+    ).toThrow(/outside its image/);
   });
 
   it('finds no LZ4 payload in a bzImage without one', () => {
@@ -93,6 +137,17 @@ describe('loadDecompressedKernel', () => {
 
 describe('BzImageLoader with an LZ4 kernel', () => {
   const kernel = lz4BzImage();
+
+  it('sets KASLR_FLAG unless the command line says nokaslr', () => {
+    for (const [cmdline, flag] of [
+      ['console=ttyS0', 0x02],
+      ['console=ttyS0 nokaslr', 0],
+    ] as const) {
+      const memory = lowGuestRam(64 * MiB);
+      new BzImageLoader({ kernel, cmdline }).load({ memory, ramSize: 64 * MiB, vcpus: 1 });
+      expect(memory.readUint(0x7211n, 1) & 0x02).toBe(flag);
+    }
+  });
 
   it('enters the decompressed kernel at its startup_64 and puts the initrd above it', () => {
     const memory = lowGuestRam(64 * MiB);

@@ -55,13 +55,21 @@ describe.skipIf(!present)('a real Debian x86_64 kernel', () => {
       const payload = lz4KernelPayload(kernel, parseSetupHeader(kernel))!;
       const [byLiblz4, byJavaScript] = [nativeLz4BlockDecoder(), decodeLz4Block].map((decoder) => {
         const memory = lowGuestRam(256 * MiB);
-        const result = loadDecompressedKernel(memory, payload, 256 * MiB, decoder);
+        const result = loadDecompressedKernel(memory, payload, 256 * MiB, { decodeBlock: decoder });
         return { result, bytes: memory.slice(result.start, Number(result.end - result.start)) };
       });
       expect(byLiblz4!.result).toEqual(byJavaScript!.result);
       expect(Buffer.compare(byLiblz4!.bytes, byJavaScript!.bytes)).toBe(0);
     },
   );
+
+  it('relocates the kernel to a random virtual address with its own relocation table', () => {
+    const payload = lz4KernelPayload(kernel, parseSetupHeader(kernel))!;
+    const memory = lowGuestRam(256 * MiB);
+    const result = loadDecompressedKernel(memory, payload, 256 * MiB, { randomize: () => 5 });
+    expect(result.virtualDelta).toBe(0xa0_0000n);
+    expect(result.relocations).toBeGreaterThan(10_000);
+  });
 
   it("loads for the kernel's own decompressor when asked to", () => {
     const memory = lowGuestRam(256 * MiB);

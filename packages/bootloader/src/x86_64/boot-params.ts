@@ -86,6 +86,8 @@ export const MIN_PROTOCOL_VERSION = 0x020c;
 
 /** `loadflags` bit: the protected-mode code is loaded at 0x100000 (a bzImage). */
 export const LOADED_HIGH = 0x01;
+/** `loadflags` bit: the kernel's virtual address was randomised (KASLR); set by the loader. */
+export const KASLR_FLAG = 0x02;
 /** `loadflags` bit: `heap_end_ptr` is valid. */
 export const CAN_USE_HEAP = 0x80;
 /** `xloadflags` bit: the kernel has the 64-bit entry point at load address + 0x200. */

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type BootState, x86_64Layout } from '@vmm/core';
 import type { BootLoader, LoadTarget } from '../boot-loader.js';
 import { encodeCommandLine } from '../command-line.js';
@@ -22,9 +23,9 @@ export interface BzImageLoaderOptions {
   /**
    * Who decompresses the kernel. `'vmm'` (the default) decompresses an LZ4 payload (Linux's
    * `CONFIG_KERNEL_LZ4`, Debian's kernels) on the host and enters the kernel proper at
-   * `startup_64`, at its link-time physical address; a payload in any other format, or
-   * `'guest'`, boots the bzImage through its own decompressor, which also randomises where the
-   * kernel runs (KASLR) unless the command line says `nokaslr`.
+   * `startup_64`, at its link-time physical address and, unless the command line says
+   * `nokaslr`, a random virtual one (KASLR, relocated by vmm); a payload in any other format,
+   * or `'guest'`, boots the bzImage through its own decompressor, which randomises the same way.
    */
   readonly decompression?: 'vmm' | 'guest' | undefined;
 }
@@ -51,6 +52,8 @@ export class BzImageLoader implements BootLoader {
   readonly #cmdline: Uint8Array;
   /** The LZ4 payload vmm decompresses, or `undefined` when the guest does. */
   readonly #lz4Payload: Uint8Array | undefined;
+  /** Whether the command line leaves KASLR on (no `nokaslr`). */
+  readonly #kaslr: boolean;
 
   /**
    * Checks the kernel's setup header and the command line's length against it; throws a
@@ -62,6 +65,7 @@ export class BzImageLoader implements BootLoader {
     this.#initrd = options.initrd;
     this.#lz4Payload =
       options.decompression === 'guest' ? undefined : lz4KernelPayload(options.kernel, this.header);
+    this.#kaslr = !options.cmdline.split(/\s+/).includes('nokaslr');
     const layoutLimit = x86_64Layout.CMDLINE_MAX_SIZE - 1;
     this.#cmdline =
       this.header.cmdlineSize <= layoutLimit
@@ -86,7 +90,9 @@ export class BzImageLoader implements BootLoader {
     const kernel =
       this.#lz4Payload === undefined
         ? loadBzImage(memory, this.#kernel, ramSize, this.header)
-        : loadDecompressedKernel(memory, this.#lz4Payload, ramSize);
+        : loadDecompressedKernel(memory, this.#lz4Payload, ramSize, {
+            randomize: this.#kaslr ? randomInt : undefined,
+          });
     let initrd: InitrdLoadResult | undefined;
     if (this.#initrd !== undefined) {
       const ramEnd = lowRamEnd(ramSize);
@@ -104,6 +110,7 @@ export class BzImageLoader implements BootLoader {
       initrd,
       e820: e820Map(ramSize),
       acpiRsdp: acpi.rsdp,
+      kaslr: this.#lz4Payload !== undefined && this.#kaslr,
     });
     const structures = writeLongModeBootStructures(memory);
     return {

@@ -5,7 +5,16 @@ export {
   loadDecompressedKernel,
   lz4KernelPayload,
   type DecompressedKernelLoadResult,
+  type DecompressedKernelOptions,
 } from './loader/decompressed-kernel.js';
+export {
+  applyKernelRelocations,
+  randomVirtualDelta,
+  START_KERNEL_MAP,
+  KERNEL_IMAGE_SIZE,
+  KERNEL_ALIGN,
+  type KernelRelocationTarget,
+} from './loader/kernel-relocations.js';
 export { parseElf64, EM_X86_64, type Elf64Image, type ElfLoadSegment } from './loader/elf64.js';
 export {
   decodeLz4Block,

@@ -13,6 +13,7 @@ import {
   EXT_RAMDISK_SIZE,
   HEAP_END,
   HEAP_END_PTR,
+  KASLR_FLAG,
   LOADFLAGS,
   RAMDISK_IMAGE,
   RAMDISK_SIZE,
@@ -38,12 +39,14 @@ export interface ZeroPageParams {
   readonly e820: readonly E820Entry[];
   /** Guest physical address of the ACPI RSDP, if the guest has ACPI tables. */
   readonly acpiRsdp?: bigint | undefined;
+  /** Whether the loader randomised the kernel's address (sets KASLR_FLAG in `loadflags`). */
+  readonly kaslr?: boolean | undefined;
 }
 
 /**
  * Writes Linux's `struct boot_params` (the zero page) at `address` (the configuring half):
  * zeroes the page, copies the kernel's setup header, then sets type_of_loader (0xFF),
- * CAN_USE_HEAP with heap_end_ptr, cmd_line_ptr, the ramdisk fields (high halves in the
+ * CAN_USE_HEAP with heap_end_ptr (and KASLR_FLAG for a randomised kernel), cmd_line_ptr, the ramdisk fields (high halves in the
  * `ext_*` fields), vid_mode (normal), acpi_rsdp_addr (when given) and the e820 table.
  */
 export function writeZeroPage(memory: GuestMemory, address: bigint, params: ZeroPageParams): void {
@@ -58,7 +61,8 @@ export function writeZeroPage(memory: GuestMemory, address: bigint, params: Zero
   page.set(params.header.bytes, SETUP_HEADER_START);
   const view = new DataView(page.buffer, page.byteOffset, ZERO_PAGE_SIZE);
   view.setUint8(TYPE_OF_LOADER, UNDEFINED_LOADER);
-  view.setUint8(LOADFLAGS, view.getUint8(LOADFLAGS) | CAN_USE_HEAP);
+  const kaslr = params.kaslr === true ? KASLR_FLAG : 0;
+  view.setUint8(LOADFLAGS, view.getUint8(LOADFLAGS) | CAN_USE_HEAP | kaslr);
   view.setUint16(HEAP_END_PTR, HEAP_END, true);
   view.setUint16(VID_MODE, VID_MODE_NORMAL, true);
   setSplitU64(view, CMD_LINE_PTR, EXT_CMD_LINE_PTR, params.commandLine);

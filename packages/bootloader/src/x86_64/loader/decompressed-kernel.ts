@@ -3,12 +3,26 @@ import { InvalidKernelError, KernelTooLargeError } from '../../errors.js';
 import { formatSize } from '../../format-size.js';
 import { lowRamEnd } from '../ram.js';
 import { EM_X86_64, type Elf64Image, parseElf64 } from './elf64.js';
+import { applyKernelRelocations, randomVirtualDelta } from './kernel-relocations.js';
 import { decodeLz4Legacy, isLz4Legacy, type Lz4BlockDecoder } from './lz4-legacy.js';
 import { nativeLz4BlockDecoder } from './native-lz4.js';
 import type { SetupHeader } from './setup-header.js';
 
 /** Size of the decompressed length Linux appends to its compressed payload. */
 const SIZE_TRAILER = 4;
+/** The most bytes of relocation table kept from the payload's end (Debian's: ~0.8 MB). */
+const RELOCATION_TABLE_MAX = 8 << 20;
+
+/** How {@link loadDecompressedKernel} decodes and places the kernel. */
+export interface DecompressedKernelOptions {
+  /** Decodes LZ4 blocks: the host's liblz4 when it loads ({@link nativeLz4BlockDecoder}), else JavaScript. */
+  readonly decodeBlock?: Lz4BlockDecoder | undefined;
+  /**
+   * Randomises the kernel's virtual address as KASLR does, with `random(n)` an integer in
+   * `[0, n)`; the kernel runs at its link-time address without it.
+   */
+  readonly randomize?: ((slots: number) => number) | undefined;
+}
 
 /** Where a kernel that vmm decompressed went in guest memory. */
 export interface DecompressedKernelLoadResult {
@@ -18,8 +32,12 @@ export interface DecompressedKernelLoadResult {
   readonly start: bigint;
   /** End (exclusive) of the highest load segment. */
   readonly end: bigint;
-  /** Size in bytes of the decompressed ELF file (`vmlinux`). */
+  /** Size in bytes of the decompressed ELF file (`vmlinux`), with its relocation table. */
   readonly decompressedSize: number;
+  /** How far the kernel's virtual addresses were moved (0 without `randomize`). */
+  readonly virtualDelta: bigint;
+  /** How many places the relocation table patched (0 when nothing moved). */
+  readonly relocations: number;
 }
 
 /**
@@ -41,8 +59,10 @@ export function lz4KernelPayload(kernel: Uint8Array, header: SetupHeader): Uint8
  * segment at its physical address, zero-filled to its memory size. The vCPU then enters the
  * kernel proper at `startup_64` directly, which skips the guest's decompression and
  * relocation. The decompressed file streams through one block-sized buffer; only its load
- * segments are written to guest RAM. Blocks are decoded by `decodeBlock`: the host's liblz4
- * when it can be loaded ({@link nativeLz4BlockDecoder}), else vmm's JavaScript decoder.
+ * segments are written to guest RAM. Blocks are decoded by `options.decodeBlock`. With
+ * `options.randomize` the kernel's virtual address moves by a random 2 MiB multiple and the
+ * relocation table at the payload's end is applied, as the kernel's own decompressor does for
+ * KASLR (the physical address stays the link-time one).
  *
  * Throws {@link KernelTooLargeError} when a segment lies outside the RAM between 1 MiB and the
  * 32-bit MMIO gap of a `ramSize` VM, and {@link InvalidKernelError} when the payload does not
@@ -52,8 +72,9 @@ export function loadDecompressedKernel(
   memory: GuestMemory,
   payload: Uint8Array,
   ramSize: number,
-  decodeBlock: Lz4BlockDecoder | undefined = nativeLz4BlockDecoder(),
+  options: DecompressedKernelOptions = {},
 ): DecompressedKernelLoadResult {
+  const decodeBlock = options.decodeBlock ?? nativeLz4BlockDecoder();
   const stream = payload.subarray(0, payload.length - SIZE_TRAILER);
   const trailer = payload.subarray(payload.length - SIZE_TRAILER);
   const statedSize = new DataView(trailer.buffer, trailer.byteOffset, SIZE_TRAILER).getUint32(
@@ -61,10 +82,17 @@ export function loadDecompressedKernel(
     true,
   );
   let image: Elf64Image | undefined;
+  const tail = new Uint8Array(Math.min(statedSize, RELOCATION_TABLE_MAX));
+  const tailStart = statedSize - tail.length;
   const decodedSize = decodeLz4Legacy(
     stream,
     (block, offset) => {
       image ??= checkedImage(parseElf64(block, statedSize), ramSize);
+      if (options.randomize !== undefined && offset + block.length > tailStart) {
+        const from = Math.max(offset, tailStart);
+        const to = Math.min(offset + block.length, statedSize);
+        if (from < to) tail.set(block.subarray(from - offset, to - offset), from - tailStart);
+      }
       for (const segment of image.segments) {
         const from = Math.max(segment.fileOffset, offset);
         const to = Math.min(segment.fileOffset + segment.fileSize, offset + block.length);
@@ -92,7 +120,19 @@ export function loadDecompressedKernel(
       .fill(0);
   }
   const { start, end } = segmentSpan(image);
-  return { entry: image.entry, start, end, decompressedSize: decodedSize };
+  const virtualDelta =
+    options.randomize === undefined
+      ? 0n
+      : randomVirtualDelta(start, end - start, options.randomize);
+  const relocations = applyKernelRelocations(memory, tail, { start, end, virtualDelta });
+  return {
+    entry: image.entry,
+    start,
+    end,
+    decompressedSize: decodedSize,
+    virtualDelta,
+    relocations,
+  };
 }
 
 /** `image` once it is checked to be an x86-64 kernel that fits in a `ramSize` VM. */
