@@ -19,6 +19,7 @@ export const CLI_OPTION_SPEC = {
   accel: { type: 'string' },
   device: { type: 'string', multiple: true },
   'hide-cpu-feature': { type: 'string', multiple: true },
+  'kernel-decompression': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },

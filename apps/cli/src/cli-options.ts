@@ -33,6 +33,8 @@ export type CliOptions =
       readonly accel: Accelerator;
       /** CPU features hidden from the guest (`--hide-cpu-feature`), in the order given. */
       readonly hiddenCpuFeatures: readonly string[];
+      /** Who decompresses an x86_64 kernel (`--kernel-decompression`). */
+      readonly kernelDecompression: 'guest' | 'vmm';
       /** Whether to print stack traces. */
       readonly debug: boolean;
     };
@@ -71,6 +73,13 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
       );
     }
   }
+  const kernelDecompression = values['kernel-decompression'] ?? 'guest';
+  if (kernelDecompression !== 'guest' && kernelDecompression !== 'vmm') {
+    throw new UsageError(
+      `--kernel-decompression ${kernelDecompression}: choose guest (the kernel's own ` +
+        'decompressor) or vmm',
+    );
+  }
   const devices = values.device ?? [];
   if (devices.length > 0) {
     throw new UsageError(`--device ${devices[0]}: no device types are available yet`);
@@ -84,6 +93,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
     cpus: Number(cpusText),
     accel,
     hiddenCpuFeatures,
+    kernelDecompression,
     debug: values.debug === true,
   };
 }

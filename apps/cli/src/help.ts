@@ -19,6 +19,10 @@ Options:
   --hide-cpu-feature NAME[,NAME...]
                       keep an x86_64 CPU feature from the guest, like QEMU's -cpu host,-NAME
                       (repeatable; hiding one hides those that need it): ${HIDEABLE_CPU_FEATURES.join(', ')}
+  --kernel-decompression guest|vmm
+                      who unpacks an x86_64 kernel: its own decompressor in the guest, or
+                      vmm (LZ4 bzImages: decoded on the host, entered at startup_64, KASLR
+                      applied by vmm; faster to boot)                    (default: guest)
   --device SPEC       add a device (none are available yet; reserved for virtio)
   --debug             print stack traces on errors
   -h, --help          show this help

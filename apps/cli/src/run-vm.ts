@@ -37,6 +37,7 @@ export async function runVm(
     memory: options.memory,
     cpus: options.cpus,
     hiddenCpuFeatures: options.hiddenCpuFeatures,
+    kernelDecompression: options.kernelDecompression,
   });
   vm.console.pipe(terminal.stdout, { end: false });
   const escape = new ConsoleEscapeFilter();

@@ -27,8 +27,18 @@ describe('parseCliOptions', () => {
       cpus: 2,
       accel: 'kvm',
       hiddenCpuFeatures: [],
+      kernelDecompression: 'guest',
       debug: false,
     });
+  });
+
+  it('takes who decompresses the kernel, guest or vmm', () => {
+    expect(parseCliOptions(['--kernel', 'k', '--kernel-decompression', 'vmm'])).toMatchObject({
+      kernelDecompression: 'vmm',
+    });
+    expect(() => parseCliOptions(['--kernel', 'k', '--kernel-decompression', 'host'])).toThrow(
+      /--kernel-decompression host: choose guest .* or vmm/,
+    );
   });
 
   it('collects hidden CPU features from repeated and comma-separated flags', () => {

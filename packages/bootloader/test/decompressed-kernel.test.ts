@@ -144,7 +144,11 @@ describe('BzImageLoader with an LZ4 kernel', () => {
       ['console=ttyS0 nokaslr', 0],
     ] as const) {
       const memory = lowGuestRam(64 * MiB);
-      new BzImageLoader({ kernel, cmdline }).load({ memory, ramSize: 64 * MiB, vcpus: 1 });
+      new BzImageLoader({ kernel, cmdline, decompression: 'vmm' }).load({
+        memory,
+        ramSize: 64 * MiB,
+        vcpus: 1,
+      });
       expect(memory.readUint(0x7211n, 1) & 0x02).toBe(flag);
     }
   });
@@ -152,7 +156,12 @@ describe('BzImageLoader with an LZ4 kernel', () => {
   it('enters the decompressed kernel at its startup_64 and puts the initrd above it', () => {
     const memory = lowGuestRam(64 * MiB);
     const initrd = new Uint8Array(0x1000).fill(0x42);
-    const state = new BzImageLoader({ kernel, initrd, cmdline: 'console=ttyS0' }).load({
+    const state = new BzImageLoader({
+      kernel,
+      initrd,
+      cmdline: 'console=ttyS0',
+      decompression: 'vmm',
+    }).load({
       memory,
       ramSize: 64 * MiB,
       vcpus: 1,
@@ -162,9 +171,9 @@ describe('BzImageLoader with an LZ4 kernel', () => {
     expect(memory.readUint(0x7218n, 4)).toBeGreaterThanOrEqual(0x140_2000);
   });
 
-  it("boots through the kernel's own decompressor when asked to", () => {
+  it("boots through the kernel's own decompressor by default", () => {
     const memory = lowGuestRam(64 * MiB);
-    const state = new BzImageLoader({ kernel, cmdline: '', decompression: 'guest' }).load({
+    const state = new BzImageLoader({ kernel, cmdline: '' }).load({
       memory,
       ramSize: 64 * MiB,
       vcpus: 1,

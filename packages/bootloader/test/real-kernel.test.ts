@@ -36,7 +36,12 @@ describe.skipIf(!present)('a real Debian x86_64 kernel', () => {
   it('decompresses into a 256 MiB VM and enters the kernel proper, the initramfs above it', () => {
     const memory = lowGuestRam(256 * MiB);
     const initrd = existsSync(initrdPath) ? new Uint8Array(readFileSync(initrdPath)) : undefined;
-    const state = new BzImageLoader({ kernel, initrd, cmdline: 'console=ttyS0' }).load({
+    const state = new BzImageLoader({
+      kernel,
+      initrd,
+      cmdline: 'console=ttyS0',
+      decompression: 'vmm',
+    }).load({
       memory,
       ramSize: 256 * MiB,
       vcpus: 1,
@@ -71,13 +76,13 @@ describe.skipIf(!present)('a real Debian x86_64 kernel', () => {
     expect(result.relocations).toBeGreaterThan(10_000);
   });
 
-  it("loads for the kernel's own decompressor when asked to", () => {
+  it("loads for the kernel's own decompressor by default", () => {
     const memory = lowGuestRam(256 * MiB);
-    const state = new BzImageLoader({
-      kernel,
-      cmdline: 'console=ttyS0',
-      decompression: 'guest',
-    }).load({ memory, ramSize: 256 * MiB, vcpus: 1 });
+    const state = new BzImageLoader({ kernel, cmdline: 'console=ttyS0' }).load({
+      memory,
+      ramSize: 256 * MiB,
+      vcpus: 1,
+    });
     expect(state.entry).toBe(0x10_0200n);
     expect(memory.readUint(0x100_0000n, 4)).toBe(0);
   });

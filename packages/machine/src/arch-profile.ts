@@ -47,8 +47,13 @@ export interface ArchProfile {
   readonly defaultCmdline: string;
   /** Where `ramSize` bytes of RAM live in the guest physical address space. */
   ramRanges(ramSize: number): RamRange[];
-  /** The loader for a Linux kernel of this architecture. */
-  linuxLoader(kernel: Uint8Array, initrd: Uint8Array | undefined, cmdline: string): BootLoader;
+  /** The loader for a Linux kernel of this architecture (`decompression`: x86_64 only). */
+  linuxLoader(
+    kernel: Uint8Array,
+    initrd: Uint8Array | undefined,
+    cmdline: string,
+    decompression: 'guest' | 'vmm',
+  ): BootLoader;
   /** Guest-physical ranges the platform occupies outside RAM. */
   reservedRanges(vcpus: number): ReservedRange[];
   /** Allocates the console UART's shared state. */
@@ -64,7 +69,8 @@ const x86_64Profile: ArchProfile = {
   arch: 'x86_64',
   defaultCmdline: 'console=ttyS0 reboot=k panic=-1',
   ramRanges: (ramSize) => x86_64Layout.ramRanges(ramSize),
-  linuxLoader: (kernel, initrd, cmdline) => new BzImageLoader({ kernel, initrd, cmdline }),
+  linuxLoader: (kernel, initrd, cmdline, decompression) =>
+    new BzImageLoader({ kernel, initrd, cmdline, decompression }),
   reservedRanges: () => [
     { address: x86_64Layout.IOAPIC_START, size: 0x1000n, label: 'the IOAPIC' },
     { address: x86_64Layout.APIC_START, size: 0x1000n, label: 'the local APIC' },

@@ -60,6 +60,13 @@ export interface MachineConfig {
    * `console=ttyAMA0 panic=-1` on aarch64).
    */
   readonly cmdline?: string;
+  /**
+   * Who decompresses an x86_64 kernel: the kernel's own decompressor in the guest (`'guest'`,
+   * the default), or vmm (`'vmm'`: an LZ4 bzImage is decoded on the host and entered at
+   * `startup_64`, with KASLR done by vmm; `BzImageLoaderOptions.decompression`). Ignored on
+   * aarch64.
+   */
+  readonly kernelDecompression?: 'guest' | 'vmm';
   /** A boot loader to use instead of `kernel`/`initramfs`/`cmdline`. */
   readonly loader?: BootLoader;
   /**

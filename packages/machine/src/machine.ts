@@ -334,7 +334,12 @@ async function prepareLoader(
 ): Promise<BootLoader> {
   if (config.loader !== undefined) return config.loader;
   const { kernel, initrd } = await reading!;
-  return profile.linuxLoader(kernel, initrd, config.cmdline ?? profile.defaultCmdline);
+  return profile.linuxLoader(
+    kernel,
+    initrd,
+    config.cmdline ?? profile.defaultCmdline,
+    config.kernelDecompression ?? 'guest',
+  );
 }
 
 /** The command line a Linux guest of `arch` gets when none is given. */

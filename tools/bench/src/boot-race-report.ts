@@ -50,11 +50,18 @@ export function formatBootRaceReport(
   };
   const [first, second] = summary.candidates.map((candidate) => candidate.name);
   const ratio = summary.ratio === null ? 'n/a' : summary.ratio.toFixed(3);
+  const baseline = summary.candidates[1]?.medianMarkerMs ?? null;
+  const others = summary.candidates.slice(2).map((candidate) => {
+    const median = candidate.medianMarkerMs;
+    const value = median === null || baseline === null || baseline === 0 ? null : median / baseline;
+    return `  ratio ${candidate.name} / ${second}, median time to ${plan.marker}: ${value === null ? 'n/a' : value.toFixed(3)}`;
+  });
   return [
     'boot-time race: ms from spawning the VMM (in the outer host) to the first appearance on its console of',
     render(headers),
     ...rows.map(render),
     `  ratio ${first} / ${second}, median time to ${plan.marker}: ${ratio}  (target <= ${BOOT_RACE_TARGET_RATIO})`,
+    ...others,
     '',
   ].join('\n');
 }

@@ -41,8 +41,8 @@ import { BenchError } from './errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Seconds the whole race may take per round (a vmm and a QEMU run), on top of the outer boot. */
-const WATCHDOG_SECONDS_PER_ROUND = 90;
+/** Seconds the whole race may take per round (a run of each of the three candidates), on top of the outer boot. */
+const WATCHDOG_SECONDS_PER_ROUND = 120;
 
 /** Seconds for the outer host to boot and the runner to start and finish. */
 const WATCHDOG_BASE_SECONDS = 120;

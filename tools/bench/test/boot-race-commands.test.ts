@@ -19,8 +19,12 @@ describe('bootRacePlan', () => {
   const plan = bootRacePlan({ runs: 5, qemuBinary: QEMU, cmdline: BOOT_RACE_KERNEL_CMDLINE });
   const [vmm, qemu] = plan.candidates;
 
-  it('alternates vmm and QEMU, timed to the inner /init marker', () => {
-    expect(plan.candidates.map((candidate) => candidate.name)).toEqual(['vmm', 'qemu']);
+  it('takes turns between vmm, QEMU and vmm decompressing the kernel, timed to the inner /init marker', () => {
+    expect(plan.candidates.map((candidate) => candidate.name)).toEqual([
+      'vmm',
+      'qemu',
+      'vmm-decompressing',
+    ]);
     expect(plan.marker).toBe('VMM-GUEST-INIT-OK');
     expect(plan.runs).toBe(5);
   });
@@ -36,6 +40,14 @@ describe('bootRacePlan', () => {
     expect(after(q, '-m')).toBe('256M');
     expect(after(v, '--cpus')).toBe('1');
     expect(after(q, '-smp')).toBe('1');
+  });
+
+  it('differs for vmm-decompressing only in --kernel-decompression vmm', () => {
+    const decompressing = plan.candidates[2]?.argv ?? [];
+    expect(after(decompressing, '--kernel-decompression')).toBe('vmm');
+    expect(
+      decompressing.filter((arg) => arg !== '--kernel-decompression' && arg !== 'vmm'),
+    ).toEqual(vmm?.argv);
   });
 
   it('runs QEMU as microvm on KVM with its firmware from the image', () => {

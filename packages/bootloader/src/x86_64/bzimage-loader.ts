@@ -21,19 +21,20 @@ export interface BzImageLoaderOptions {
   /** The kernel command line. */
   readonly cmdline: string;
   /**
-   * Who decompresses the kernel. `'vmm'` (the default) decompresses an LZ4 payload (Linux's
-   * `CONFIG_KERNEL_LZ4`, Debian's kernels) on the host and enters the kernel proper at
-   * `startup_64`, at its link-time physical address and, unless the command line says
-   * `nokaslr`, a random virtual one (KASLR, relocated by vmm); a payload in any other format,
-   * or `'guest'`, boots the bzImage through its own decompressor, which randomises the same way.
+   * Who decompresses the kernel. `'guest'` (the default) boots the bzImage through its own
+   * decompressor. `'vmm'` decompresses an LZ4 payload (Linux's `CONFIG_KERNEL_LZ4`, Debian's
+   * kernels) on the host and enters the kernel proper at `startup_64`, at its link-time
+   * physical address and, unless the command line says `nokaslr`, a random virtual one (KASLR,
+   * relocated by vmm, as the decompressor would); a payload in another format boots through the
+   * guest's decompressor anyway.
    */
   readonly decompression?: 'vmm' | 'guest' | undefined;
 }
 
 /**
- * Boots an x86_64 Linux bzImage through the 64-bit boot protocol. Loading decompresses an LZ4
- * kernel and puts its load segments at their physical addresses (or, for other payloads, puts
- * the protected-mode kernel at 1 MiB for its own decompressor), the initrd as high as the kernel allows below the MMIO gap
+ * Boots an x86_64 Linux bzImage through the 64-bit boot protocol. Loading puts the
+ * protected-mode kernel at 1 MiB for its own decompressor (or, with `decompression: 'vmm'`,
+ * decompresses an LZ4 kernel and puts its load segments at their physical addresses), the initrd as high as the kernel allows below the MMIO gap
  * and the command line at `CMDLINE_START`; configuring writes the ACPI tables (RSDP at
  * 0xE0000; hardware-reduced FADT, DSDT, MADT with one local APIC per vCPU), the zero page
  * (setup header, e820 map, command line, initrd and RSDP pointers), the identity page tables
@@ -64,7 +65,7 @@ export class BzImageLoader implements BootLoader {
     this.#kernel = options.kernel;
     this.#initrd = options.initrd;
     this.#lz4Payload =
-      options.decompression === 'guest' ? undefined : lz4KernelPayload(options.kernel, this.header);
+      options.decompression === 'vmm' ? lz4KernelPayload(options.kernel, this.header) : undefined;
     this.#kaslr = !options.cmdline.split(/\s+/).includes('nokaslr');
     const layoutLimit = x86_64Layout.CMDLINE_MAX_SIZE - 1;
     this.#cmdline =

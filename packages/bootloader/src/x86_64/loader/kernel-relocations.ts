@@ -53,6 +53,9 @@ export function applyKernelRelocations(
 ): number {
   const { start, end, virtualDelta } = target;
   if (virtualDelta === 0n) return 0;
+  if (virtualDelta < 0n || virtualDelta >= KERNEL_IMAGE_SIZE) {
+    throw new RangeError(`a kernel's virtual delta lies in [0, 1 GiB); got ${hex(virtualDelta)}`);
+  }
   const table = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   const image = memory.slice(start, Number(end - start));
   const patch = new DataView(image.buffer, image.byteOffset, image.byteLength);
@@ -87,8 +90,13 @@ export function applyKernelRelocations(
     patch.setUint32(offset, (patch.getUint32(offset, true) - delta32) >>> 0, true);
   }
   for (let offset = next(8); offset >= 0; offset = next(8), patched++) {
-    const value = patch.getBigUint64(offset, true) + virtualDelta;
-    patch.setBigUint64(offset, BigInt.asUintN(64, value), true);
+    // The delta is below 1 GiB: add it to the low half and carry into the high one, without
+    // a BigInt per entry.
+    const low = patch.getUint32(offset, true) + delta32;
+    patch.setUint32(offset, low >>> 0, true);
+    if (low > 0xffff_ffff) {
+      patch.setUint32(offset + 4, (patch.getUint32(offset + 4, true) + 1) >>> 0, true);
+    }
   }
   return patched;
 }
