@@ -139,6 +139,11 @@ export class KvmVcpu implements Vcpu {
     return this.#decoder.decode();
   }
 
+  /**
+   * Loads registers so the vCPU starts as `state` says: x86 long or real mode on an x86_64
+   * host, the arm64 Linux entry (`aarch64`) on an arm64 one. A mode of the other
+   * architecture throws a {@link VmmError}.
+   */
   setBootState(state: BootState): void {
     this.#architecture.applyBootState(this, state);
   }
