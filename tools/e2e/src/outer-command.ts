@@ -33,6 +33,7 @@ export function outerCommandLine(profile: E2eArchProfile, command: ScenarioComma
           '--accel',
           'kvm',
           ...profile.innerVmmArgs,
+          ...(command.vmmArgs ?? []),
           '--cmdline',
           [...profile.innerKernelArgs, ...command.kernelArgs].join(' '),
         ];

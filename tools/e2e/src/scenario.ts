@@ -39,6 +39,8 @@ export type ScenarioCommand =
       cpus: number;
       /** Kernel arguments added to the profile's `innerKernelArgs` (e.g. `vmm.test=poweroff`). */
       kernelArgs: readonly string[];
+      /** vmm options added after the profile's `innerVmmArgs` (none when absent). */
+      vmmArgs?: readonly string[];
     }
   | {
       /** Run vmm with these arguments and nothing else (e.g. `--help`). */

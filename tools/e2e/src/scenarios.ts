@@ -90,8 +90,15 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   },
   reboot: {
     name: 'reboot',
-    description: 'the inner /init reboots; vmm reports it with exit 3',
-    command: { kind: 'boot', memory: INNER_MEMORY, cpus: 1, kernelArgs: ['vmm.test=reboot'] },
+    description:
+      'the inner /init reboots; vmm reports it with exit 3 (x86_64: vmm decompresses the kernel, `--kernel-decompression vmm`)',
+    command: {
+      kind: 'boot',
+      memory: INNER_MEMORY,
+      cpus: 1,
+      kernelArgs: ['vmm.test=reboot'],
+      vmmArgs: ['--kernel-decompression', 'vmm'],
+    },
     steps: [
       {
         kind: 'expect',

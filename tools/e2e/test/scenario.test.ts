@@ -108,6 +108,12 @@ describe('outerCommandLine', () => {
     );
   });
 
+  it("adds a scenario's own vmm options after the profile's", () => {
+    expect(outerCommandLine(profile, SCENARIOS['reboot']!.command)).toContain(
+      ' --hide-cpu-feature xsave --kernel-decompression vmm --cmdline ',
+    );
+  });
+
   it('passes plain vmm arguments and outer shell commands as they are', () => {
     expect(outerCommandLine(profile, { kind: 'args', args: ['--help'] })).toBe('vmm --help');
     const command = 'echo c > /proc/sysrq-trigger';
