@@ -371,7 +371,8 @@ export class KvmVirt implements Virt {
    * the VM's ring and resumes the guest at once, and {@link KvmVcpu.run} delivers them before
    * the next exit; a write nothing follows waits for the next exit, so the caller kicks the vCPU
    * now and then while a zone exists. Returns false, and changes nothing, when this KVM cannot
-   * (no KVM_CAP_COALESCED_PIO, or not x86). Registering a zone twice or removing one that is
+   * (no KVM_CAP_COALESCED_PIO, not x86, or KVM refuses the zone: the writes then exit as
+   * before). Removing a zone that KVM will not remove throws {@link KvmError}. Registering a zone twice or removing one that is
    * not registered does nothing. Use it on a VM of one vCPU: the ring is the VM's, and only one
    * thread may drain it.
    */
@@ -381,7 +382,8 @@ export class KvmVirt implements Virt {
     if (this.#bufferedZones.has(key) === buffered) return true;
     const zone = encodePioZone(port, size);
     if (buffered) {
-      this.#ioctlBuffer('KVM_REGISTER_COALESCED_MMIO', KVM_REGISTER_COALESCED_MMIO, zone, key);
+      this.#checkOpen('KVM_REGISTER_COALESCED_MMIO');
+      if (this.#libc.ioctlBuffer(this.vmFd, KVM_REGISTER_COALESCED_MMIO, zone) < 0) return false;
       this.#bufferedZones.add(key);
     } else {
       this.#ioctlBuffer('KVM_UNREGISTER_COALESCED_MMIO', KVM_UNREGISTER_COALESCED_MMIO, zone, key);
