@@ -21,7 +21,8 @@ if (!present) {
   );
 }
 
-describe.skipIf(!present)('a real Debian x86_64 kernel', () => {
+/** Decoding and loading a 53 MB kernel takes 1-3 s here, more on a busy 2-core CI machine. */
+describe.skipIf(!present)('a real Debian x86_64 kernel', { timeout: 60_000 }, () => {
   const kernel = present ? new Uint8Array(readFileSync(kernelPath)) : new Uint8Array();
 
   it('has a 64-bit capable setup header', () => {
