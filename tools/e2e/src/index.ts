@@ -21,6 +21,7 @@ export * from './scenarios.js';
 export * from './outer-command.js';
 export * from './vmm-exit-codes.js';
 export * from './inner-diagnosis.js';
+export * from './inner-stall.js';
 export * from './inner-triple-fault.js';
 export * from './run-scenario.js';
 export * from './result-summary.js';

@@ -9,6 +9,7 @@ import { e2eCacheDir } from './e2e-cache-dir.js';
 import { ConsoleWaitError, E2eError } from './errors.js';
 import { stderrLogger, type E2eLogger } from './logger.js';
 import { diagnoseInnerOutput } from './inner-diagnosis.js';
+import { innerStall } from './inner-stall.js';
 import { innerTripleFault } from './inner-triple-fault.js';
 import { OUTER_MARKERS, parseConsoleTranscript, type ConsoleTranscript } from './markers.js';
 import { buildOuterImage, type OuterImage } from './outer-image.js';
@@ -359,7 +360,8 @@ interface RetryCause {
 
 /**
  * What in `attempt` calls for a retry: a fault of the outer host, else a triple fault of the
- * inner x86 guest; `null` when neither happened.
+ * inner x86 guest, else an inner guest stalled mid-line ({@link innerStall}); `null` when none
+ * happened.
  */
 function retryCause(attempt: ScenarioAttempt): RetryCause | null {
   const fault = attempt.outerKernelFault;
@@ -370,11 +372,18 @@ function retryCause(attempt: ScenarioAttempt): RetryCause | null {
     };
   }
   const tripleFault = innerTripleFault(attempt.transcript);
-  return tripleFault === null
+  if (tripleFault !== null) {
+    return {
+      what: `the inner guest triple-faulted ("${tripleFault}")`,
+      why: 'the emulated nested paging occasionally faults the inner guest',
+    };
+  }
+  const stall = innerStall(attempt.transcript);
+  return stall === null
     ? null
     : {
-        what: `the inner guest triple-faulted ("${tripleFault}")`,
-        why: 'the emulated nested paging occasionally faults the inner guest',
+        what: `the inner guest stalled in mid-line before its /init marker ("${stall}")`,
+        why: 'the emulated nested paging occasionally stops the inner guest',
       };
 }
 
@@ -390,7 +399,8 @@ function retryCause(attempt: ScenarioAttempt): RetryCause | null {
  * When the outer host's kernel panics (QEMU's software emulation occasionally corrupts it), or
  * oopses in an attempt that failed, or the outer host freezes or resets itself, or the inner
  * x86 guest triple-faults (in this test bed a fault of the emulated nested paging, as far as
- * traced: see {@link innerTripleFault}), the scenario runs once more;
+ * traced: see {@link innerTripleFault}) or stalls in mid-line before its marker
+ * ({@link innerStall}), the scenario runs once more;
  * `retried` and a note say so, and a `vmm-e2e: ...` line is logged. A second fault is reported
  * as the failure it is.
  *

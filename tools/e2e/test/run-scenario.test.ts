@@ -161,6 +161,17 @@ describe('runScenario with a stand-in QEMU', () => {
     );
   });
 
+  it('retries an attempt whose inner guest stalled mid-line before its marker, and says so', async () => {
+    const scenario = { ...SCENARIOS['boot-poweroff']!, watchdogMs: 3000 };
+    const result = await run(fake({ kind: 'inner-stall' }, { kind: 'normal' }), scenario);
+    expect(result.passed).toBe(true);
+    expect(result.notes[0]).toBe(
+      'attempt 1: the inner guest stalled in mid-line before its /init marker ' +
+        '("[    1.98] NET: Registered PF_NETLINK/PF_ROUTE protocol famil"); retrying once ' +
+        '(the emulated nested paging occasionally stops the inner guest)',
+    );
+  });
+
   it('fails a scenario whose inner guest triple-faults twice', async () => {
     const result = await run(fake({ kind: 'inner-triple-fault' }), 'boot-poweroff');
     expect(result.passed).toBe(false);

@@ -1,0 +1,25 @@
+import { GUEST_INIT_MARKER } from '@vmm/guest-tools';
+import type { ConsoleTranscript } from './markers.js';
+
+/** The command's exit status when the outer host killed it at its deadline (SIGKILL). */
+const KILLED_AT_DEADLINE = 137;
+
+/**
+ * The inner guest's last, unfinished console line when an attempt ended with the inner x86
+ * guest stalled in the middle of printing, before its /init marker: vmm killed at the outer
+ * host's deadline (exit 137) and the output stopping mid-line (the outer script's `echo` after
+ * the command adds the one newline at the end). `null` otherwise. In the nested test bed this
+ * has been seen through either decompression and with or without buffered console writes, as
+ * often as the triple faults of the emulated nested paging (docs/BENCHMARKS.md); a guest that
+ * hangs at a prompt or after its marker is not matched, so a vmm that loses input still fails
+ * at once.
+ */
+export function innerStall(transcript: ConsoleTranscript): string | null {
+  if (transcript.vmmExitCode !== KILLED_AT_DEADLINE) return null;
+  const output = transcript.innerOutput;
+  if (output.includes(GUEST_INIT_MARKER)) return null;
+  const printed = output.endsWith('\n') ? output.slice(0, -1) : output;
+  if (printed.endsWith('\n')) return null;
+  const lastLine = printed.slice(printed.lastIndexOf('\n') + 1).trim();
+  return lastLine === '' ? null : lastLine;
+}
