@@ -18,6 +18,7 @@ import {
   type RamRange,
 } from './arch-profile.js';
 import type { BootLoader } from '@vmm/bootloader';
+import { BufferedWritesFlush } from './buffered-writes-flush.js';
 import { MachineConfigError, VcpuWorkerError } from './errors.js';
 import {
   DEFAULT_MEMORY,
@@ -64,9 +65,9 @@ const CONSOLE_BATCH_MS = 4;
 const INPUT_RETRY_MS = 5;
 
 /**
- * How often the boot vCPU is kicked while the hypervisor buffers its port writes, so that a
- * write no exit followed (the last byte of an early console line) reaches its device within
- * this long: 40 extra exits a second while the UART's interrupts are off, none otherwise.
+ * How often the main thread looks whether to kick the boot vCPU while the hypervisor buffers
+ * its port writes ({@link BufferedWritesFlush}), so that a write no exit followed (the last byte
+ * of an early console line) reaches its device within about twice this long.
  */
 const BUFFERED_WRITES_FLUSH_MS = 25;
 
@@ -253,10 +254,15 @@ export class Machine {
     return thread.ended;
   }
 
-  /** Kicks the boot vCPU (`kick`) every BUFFERED_WRITES_FLUSH_MS while its writes are buffered. */
+  /**
+   * Kicks the boot vCPU (`kick`) when it has gone quiet while its writes are buffered, looking
+   * every BUFFERED_WRITES_FLUSH_MS.
+   */
   #flushBufferedWrites(kick: VirtHandle): void {
+    const flush = new BufferedWritesFlush();
     this.#flushTimer = setInterval(() => {
-      if (this.#control.writesBuffered) this.#virt.kick(kick);
+      const control = this.#control;
+      if (flush.shouldKick(control.exitCount, control.writesBuffered)) this.#virt.kick(kick);
     }, BUFFERED_WRITES_FLUSH_MS);
     this.#flushTimer.unref();
   }

@@ -12,6 +12,8 @@ export interface VcpuLoopContext {
    * stop), checked after every exit; `undefined` to keep running.
    */
   pendingOutcome(): VmOutcome | undefined;
+  /** Told of every exit other than `interrupted` once it is handled, if given. */
+  readonly exitHandled?: (() => void) | undefined;
 }
 
 /**
@@ -67,6 +69,7 @@ export function runVcpu(vcpu: Vcpu, context: VcpuLoopContext): VmOutcome {
           registers: vcpu.describeRegisters(),
         };
     }
+    if (exit.kind !== 'interrupted') context.exitHandled?.();
     const outcome = context.pendingOutcome();
     if (outcome !== undefined) return outcome;
   }

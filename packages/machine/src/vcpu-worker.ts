@@ -33,6 +33,7 @@ async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Prom
     const control = new VcpuControl(spec.control);
     const console = new SharedByteRing(spec.platform.consoleRing);
     let ended: VmOutcome | undefined;
+    const buffering = portWriteBuffering(virt, spec.vcpuCount, control);
     const platform = PLATFORM_BUILDERS[spec.platform.arch]({
       uartState: spec.platform.uartState,
       consoleSink: (bytes) => console.write(bytes),
@@ -40,7 +41,7 @@ async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Prom
       endVm: (outcome) => {
         ended ??= outcome;
       },
-      bufferPortWrites: portWriteBuffering(virt, spec.vcpuCount, control),
+      bufferPortWrites: buffering,
     });
     for (const device of spec.mmioDevices) {
       const factory = await importExport<(options: unknown) => MmioDevice>(device.factory);
@@ -58,6 +59,7 @@ async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Prom
           post({ type: 'started', vcpuId: spec.vcpuId, kick: vcpu.kickHandle });
           return runVcpu(vcpu, {
             ...platform,
+            exitHandled: buffering === undefined ? undefined : () => control.countExit(),
             pendingOutcome: () =>
               ended ?? (control.stopRequested ? { kind: 'stopped' } : undefined),
           });

@@ -58,6 +58,24 @@ function run(exits: VmExit[], pending: () => VmOutcome | undefined = () => undef
 }
 
 describe('runVcpu', () => {
+  it('tells exitHandled of every handled exit but kicks and the last one', () => {
+    const pio = new PioBus();
+    let handled = 0;
+    const vcpu = new ScriptedVcpu([
+      io('out', 0x3f8, [0x41]),
+      { kind: 'interrupted' },
+      io('in', 0x3fd, [0]),
+      { kind: 'hlt' },
+    ]);
+    runVcpu(vcpu, {
+      pio,
+      mmio: new MmioBus(),
+      pendingOutcome: () => undefined,
+      exitHandled: () => handled++,
+    });
+    expect(handled).toBe(2);
+  });
+
   it('dispatches port and MMIO accesses, answering unclaimed reads with all ones', () => {
     const { outcome, device, vcpu } = run([
       io('out', 0x3f8, [0x41]),
