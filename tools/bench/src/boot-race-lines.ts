@@ -65,6 +65,11 @@ export interface BootRaceSummary {
   ratio: number | null;
 }
 
+/** `first / second` of two median times, or `null` when either is missing (or `second` is 0). */
+export function medianRatio(first: number | null, second: number | null): number | null {
+  return first === null || second === null || second === 0 ? null : first / second;
+}
+
 function numberOrNothing(value: number | null | undefined): number[] {
   return value === null || value === undefined ? [] : [value];
 }
@@ -97,11 +102,12 @@ export function summarizeBootRace(
       ),
     };
   });
-  const first = candidates[0]?.medianMarkerMs ?? null;
-  const second = candidates[1]?.medianMarkerMs ?? null;
   return {
     candidates,
-    ratio: first === null || second === null || second === 0 ? null : first / second,
+    ratio: medianRatio(
+      candidates[0]?.medianMarkerMs ?? null,
+      candidates[1]?.medianMarkerMs ?? null,
+    ),
   };
 }
 

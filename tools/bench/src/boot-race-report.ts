@@ -1,4 +1,4 @@
-import type { BootRaceRun, BootRaceSummary } from './boot-race-lines.js';
+import { medianRatio, type BootRaceRun, type BootRaceSummary } from './boot-race-lines.js';
 import type { BootRacePlan } from './boot-race-plan.js';
 
 /** The ratio (vmm / QEMU median time to the inner /init marker) issue #3 asks for. */
@@ -6,6 +6,10 @@ export const BOOT_RACE_TARGET_RATIO = 0.8;
 
 function ms(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : value.toFixed(0);
+}
+
+function ratioText(ratio: number | null): string {
+  return ratio === null ? 'n/a' : ratio.toFixed(3);
 }
 
 /**
@@ -49,18 +53,16 @@ export function formatBootRaceReport(
     return `  ${padded.join('  ')}`.trimEnd();
   };
   const [first, second] = summary.candidates.map((candidate) => candidate.name);
-  const ratio = summary.ratio === null ? 'n/a' : summary.ratio.toFixed(3);
   const baseline = summary.candidates[1]?.medianMarkerMs ?? null;
   const others = summary.candidates.slice(2).map((candidate) => {
-    const median = candidate.medianMarkerMs;
-    const value = median === null || baseline === null || baseline === 0 ? null : median / baseline;
-    return `  ratio ${candidate.name} / ${second}, median time to ${plan.marker}: ${value === null ? 'n/a' : value.toFixed(3)}`;
+    const ratio = medianRatio(candidate.medianMarkerMs, baseline);
+    return `  ratio ${candidate.name} / ${second}, median time to ${plan.marker}: ${ratioText(ratio)}`;
   });
   return [
     'boot-time race: ms from spawning the VMM (in the outer host) to the first appearance on its console of',
     render(headers),
     ...rows.map(render),
-    `  ratio ${first} / ${second}, median time to ${plan.marker}: ${ratio}  (target <= ${BOOT_RACE_TARGET_RATIO})`,
+    `  ratio ${first} / ${second}, median time to ${plan.marker}: ${ratioText(summary.ratio)}  (target <= ${BOOT_RACE_TARGET_RATIO})`,
     ...others,
     '',
   ].join('\n');

@@ -41,7 +41,10 @@ import { BenchError } from './errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Seconds the whole race may take per round (a run of each of the three candidates), on top of the outer boot. */
+/**
+ * Seconds the whole race may take per round (a run of each of the three candidates), on top of
+ * the outer boot.
+ */
 const WATCHDOG_SECONDS_PER_ROUND = 120;
 
 /** Seconds for the outer host to boot and the runner to start and finish. */
