@@ -34,8 +34,9 @@ export interface BzImageLoaderOptions {
 /**
  * Boots an x86_64 Linux bzImage through the 64-bit boot protocol. Loading puts the
  * protected-mode kernel at 1 MiB for its own decompressor (or, with `decompression: 'vmm'`,
- * decompresses an LZ4 kernel and puts its load segments at their physical addresses), the initrd as high as the kernel allows below the MMIO gap
- * and the command line at `CMDLINE_START`; configuring writes the ACPI tables (RSDP at
+ * decompresses an LZ4 kernel and puts its load segments at their physical addresses), the
+ * initrd as high as the kernel allows below the MMIO gap and the command line at
+ * `CMDLINE_START`; configuring writes the ACPI tables (RSDP at
  * 0xE0000; hardware-reduced FADT, DSDT, MADT with one local APIC per vCPU), the zero page
  * (setup header, e820 map, command line, initrd and RSDP pointers), the identity page tables
  * and the boot GDT.

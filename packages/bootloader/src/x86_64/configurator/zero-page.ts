@@ -46,8 +46,9 @@ export interface ZeroPageParams {
 /**
  * Writes Linux's `struct boot_params` (the zero page) at `address` (the configuring half):
  * zeroes the page, copies the kernel's setup header, then sets type_of_loader (0xFF),
- * CAN_USE_HEAP with heap_end_ptr (and KASLR_FLAG for a randomised kernel), cmd_line_ptr, the ramdisk fields (high halves in the
- * `ext_*` fields), vid_mode (normal), acpi_rsdp_addr (when given) and the e820 table.
+ * CAN_USE_HEAP with heap_end_ptr (and KASLR_FLAG for a randomised kernel), cmd_line_ptr, the
+ * ramdisk fields (high halves in the `ext_*` fields), vid_mode (normal), acpi_rsdp_addr (when
+ * given) and the e820 table.
  */
 export function writeZeroPage(memory: GuestMemory, address: bigint, params: ZeroPageParams): void {
   if (params.e820.length > E820_MAX_ENTRIES) {

@@ -55,8 +55,8 @@ export function lz4KernelPayload(kernel: Uint8Array, header: SetupHeader): Uint8
 
 /**
  * Decompresses an LZ4 kernel payload (from {@link lz4KernelPayload}) and loads the ELF
- * `vmlinux` inside it the way the kernel's own decompressor would without KASLR: each load
- * segment at its physical address, zero-filled to its memory size. The vCPU then enters the
+ * `vmlinux` inside it the way the kernel's own decompressor would: each load segment at its
+ * physical address, zero-filled to its memory size. The vCPU then enters the
  * kernel proper at `startup_64` directly, which skips the guest's decompression and
  * relocation. The decompressed file streams through one block-sized buffer; only its load
  * segments are written to guest RAM. Blocks are decoded by `options.decodeBlock`. With
@@ -82,25 +82,23 @@ export function loadDecompressedKernel(
     true,
   );
   let image: Elf64Image | undefined;
-  const tail = new Uint8Array(Math.min(statedSize, RELOCATION_TABLE_MAX));
+  // The relocation table ends the payload; it is kept only when the kernel is to move.
+  const tail =
+    options.randomize === undefined
+      ? new Uint8Array()
+      : new Uint8Array(Math.min(statedSize, RELOCATION_TABLE_MAX));
   const tailStart = statedSize - tail.length;
   const decodedSize = decodeLz4Legacy(
     stream,
     (block, offset) => {
       image ??= checkedImage(parseElf64(block, statedSize), ramSize);
-      if (options.randomize !== undefined && offset + block.length > tailStart) {
-        const from = Math.max(offset, tailStart);
-        const to = Math.min(offset + block.length, statedSize);
-        if (from < to) tail.set(block.subarray(from - offset, to - offset), from - tailStart);
-      }
+      const tailPart = blockPart(block, offset, tailStart, statedSize);
+      if (tailPart !== undefined) tail.set(tailPart.bytes, tailPart.from - tailStart);
       for (const segment of image.segments) {
-        const from = Math.max(segment.fileOffset, offset);
-        const to = Math.min(segment.fileOffset + segment.fileSize, offset + block.length);
-        if (from >= to) continue;
-        memory.write(
-          segment.physicalAddress + BigInt(from - segment.fileOffset),
-          block.subarray(from - offset, to - offset),
-        );
+        const { fileOffset, fileSize, physicalAddress } = segment;
+        const part = blockPart(block, offset, fileOffset, fileOffset + fileSize);
+        if (part === undefined) continue;
+        memory.write(physicalAddress + BigInt(part.from - fileOffset), part.bytes);
       }
     },
     decodeBlock,
@@ -133,6 +131,21 @@ export function loadDecompressedKernel(
     virtualDelta,
     relocations,
   };
+}
+
+/**
+ * The bytes of `block` (decoded file bytes from `offset`) that fall in the file range
+ * `[start, end)`, and the file offset they begin at; `undefined` when none do.
+ */
+function blockPart(
+  block: Uint8Array,
+  offset: number,
+  start: number,
+  end: number,
+): { from: number; bytes: Uint8Array } | undefined {
+  const from = Math.max(start, offset);
+  const to = Math.min(end, offset + block.length);
+  return from < to ? { from, bytes: block.subarray(from - offset, to - offset) } : undefined;
 }
 
 /** `image` once it is checked to be an x86-64 kernel that fits in a `ramSize` VM. */
