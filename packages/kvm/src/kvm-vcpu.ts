@@ -64,7 +64,10 @@ export class KvmVcpu implements Vcpu {
 
   /** What another thread passes to {@link KvmVirt.kick} to interrupt this vCPU. */
   readonly kickHandle: KvmKickHandle;
-  /** How many port writes KVM buffered that `run` has delivered (see {@link KvmVirt.bufferPortWrites}). */
+  /**
+   * How many port writes KVM buffered that `run` has delivered (see
+   * {@link KvmVirt.bufferPortWrites}).
+   */
   bufferedWritesDelivered = 0;
 
   /**

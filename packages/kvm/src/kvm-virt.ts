@@ -372,9 +372,9 @@ export class KvmVirt implements Virt {
    * the next exit; a write nothing follows waits for the next exit, so the caller kicks the vCPU
    * now and then while a zone exists. Returns false, and changes nothing, when this KVM cannot
    * (no KVM_CAP_COALESCED_PIO, not x86, or KVM refuses the zone: the writes then exit as
-   * before). Removing a zone that KVM will not remove throws {@link KvmError}. Registering a zone twice or removing one that is
-   * not registered does nothing. Use it on a VM of one vCPU: the ring is the VM's, and only one
-   * thread may drain it.
+   * before). Removing a zone that KVM will not remove throws {@link KvmError}. Registering a
+   * zone twice or removing one that is not registered does nothing. Use it on a VM of one
+   * vCPU: the ring is the VM's, and only one thread may drain it.
    */
   bufferPortWrites(port: number, size: number, buffered: boolean): boolean {
     if (this.#coalescedRingPlace() === undefined) return false;

@@ -65,7 +65,7 @@ const CONSOLE_BATCH_MS = 4;
 const INPUT_RETRY_MS = 5;
 
 /**
- * How often the main thread looks whether to kick the boot vCPU while the hypervisor buffers
+ * How often the main thread looks whether to kick the vCPU while the hypervisor buffers
  * its port writes ({@link BufferedWritesFlush}), so that a write no exit followed (the last byte
  * of an early console line) reaches its device within about twice this long.
  */
@@ -84,7 +84,7 @@ export class Machine {
   readonly #uartState: SharedArrayBuffer;
   readonly #threads: readonly VcpuThread[];
   #outcome: VmOutcome | undefined;
-  /** Kicks the boot vCPU while its port writes are buffered (see BUFFERED_WRITES_FLUSH_MS). */
+  /** Looks whether to kick the vCPU whose port writes may be buffered (one vCPU, x86), if any. */
   #flushTimer: NodeJS.Timeout | undefined;
 
   /** The guest's serial console: readable guest output, writable guest input. */
@@ -237,10 +237,10 @@ export class Machine {
         if (message.type === 'started') {
           this.#kicks.set(message.vcpuId, message.kick);
           if (this.#control.stopRequested) this.#virt.kick(message.kick);
-          if (message.vcpuId === 0) this.#flushBufferedWrites(message.kick);
+          if (message.buffersWrites) this.#flushBufferedWrites(message.kick);
           return;
         }
-        if (message.vcpuId === 0) clearInterval(this.#flushTimer);
+        clearInterval(this.#flushTimer);
         this.#kicks.delete(message.vcpuId);
         this.#settle(message.outcome);
         this.#control.requestStop();
@@ -255,8 +255,9 @@ export class Machine {
   }
 
   /**
-   * Kicks the boot vCPU (`kick`) when it has gone quiet while its writes are buffered, looking
-   * every BUFFERED_WRITES_FLUSH_MS.
+   * Kicks the vCPU (`kick`, the VM's only one) when it has gone quiet while its writes are
+   * buffered, looking every BUFFERED_WRITES_FLUSH_MS; started only for a vCPU whose writes may
+   * be buffered, so other machines get no timer.
    */
   #flushBufferedWrites(kick: VirtHandle): void {
     const flush = new BufferedWritesFlush();

@@ -53,7 +53,15 @@ export type VcpuWorkerCommand =
 
 /** Messages a vCPU worker posts to the main thread. */
 export type VcpuWorkerMessage =
-  /** The vCPU exists; `kick` makes its `run()` return (see `Virt.kick`). */
-  | { readonly type: 'started'; readonly vcpuId: number; readonly kick: VirtHandle }
+  /**
+   * The vCPU exists; `kick` makes its `run()` return (see `Virt.kick`); `buffersWrites` says
+   * whether the hypervisor may buffer its port writes (then the main thread flushes them).
+   */
+  | {
+      readonly type: 'started';
+      readonly vcpuId: number;
+      readonly kick: VirtHandle;
+      readonly buffersWrites: boolean;
+    }
   /** The vCPU stopped, and why. */
   | { readonly type: 'exited'; readonly vcpuId: number; readonly outcome: VmOutcome };

@@ -56,7 +56,12 @@ async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Prom
       run: (boot) => {
         try {
           if (boot !== undefined) vcpu.setBootState(boot);
-          post({ type: 'started', vcpuId: spec.vcpuId, kick: vcpu.kickHandle });
+          post({
+            type: 'started',
+            vcpuId: spec.vcpuId,
+            kick: vcpu.kickHandle,
+            buffersWrites: buffering !== undefined,
+          });
           return runVcpu(vcpu, {
             ...platform,
             exitHandled: buffering === undefined ? undefined : () => control.countExit(),
@@ -77,8 +82,10 @@ async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Prom
 
 /**
  * How this thread's devices have the hypervisor buffer their port writes: through the VM when
- * it can and has one vCPU (the buffer is the VM's; one thread must drain it), telling the main
- * thread through `control` while writes are buffered, so that it kicks the vCPU now and then.
+ * it can, is x86 (ports) and has one vCPU (the buffer is the VM's; one thread must drain it),
+ * telling the main thread through `control` while writes are buffered, so that it kicks the
+ * vCPU when it goes quiet. `undefined` otherwise: then neither exits are counted nor is the
+ * vCPU ever kicked for this.
  */
 function portWriteBuffering(
   virt: Virt,
@@ -86,7 +93,7 @@ function portWriteBuffering(
   control: VcpuControl,
 ): ((port: number, size: number, buffered: boolean) => void) | undefined {
   const buffer = virt.bufferPortWrites?.bind(virt);
-  if (buffer === undefined || vcpuCount !== 1) return undefined;
+  if (buffer === undefined || virt.arch !== 'x86_64' || vcpuCount !== 1) return undefined;
   return (port, size, buffered) => {
     control.writesBuffered = buffer(port, size, buffered) && buffered;
   };
