@@ -1,8 +1,6 @@
 import { GUEST_INIT_MARKER } from '@vmm/guest-tools';
 import type { ConsoleTranscript } from './markers.js';
-
-/** The command's exit status when the outer host killed it at its deadline (SIGKILL). */
-const KILLED_AT_DEADLINE = 137;
+import { KILLED_AT_OUTER_DEADLINE } from './vmm-exit-codes.js';
 
 /**
  * The inner guest's last, unfinished console line when an attempt ended with the inner x86
@@ -15,7 +13,7 @@ const KILLED_AT_DEADLINE = 137;
  * at once.
  */
 export function innerStall(transcript: ConsoleTranscript): string | null {
-  if (transcript.vmmExitCode !== KILLED_AT_DEADLINE) return null;
+  if (transcript.vmmExitCode !== KILLED_AT_OUTER_DEADLINE) return null;
   const output = transcript.innerOutput;
   if (output.includes(GUEST_INIT_MARKER)) return null;
   const printed = output.endsWith('\n') ? output.slice(0, -1) : output;

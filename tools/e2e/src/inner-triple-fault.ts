@@ -1,10 +1,8 @@
 import type { ConsoleTranscript } from './markers.js';
+import { VMM_EXIT_GUEST_CRASHED } from './vmm-exit-codes.js';
 
 /** vmm's one-line report of a `triple-fault` outcome, as it appears in the inner output. */
 const TRIPLE_FAULT_REPORT = /vmm: guest triple-faulted on vCPU \d+[^\r\n]*/;
-
-/** vmm's exit status for a guest that crashed (a triple fault among them). */
-const GUEST_CRASHED = 4;
 
 /**
  * vmm's report when the inner x86 guest of an attempt triple-faulted (vmm exited 4 saying so),
@@ -14,6 +12,6 @@ const GUEST_CRASHED = 4;
  * (docs/BENCHMARKS.md). The harness retries such an attempt once, and says so.
  */
 export function innerTripleFault(transcript: ConsoleTranscript): string | null {
-  if (transcript.vmmExitCode !== GUEST_CRASHED) return null;
+  if (transcript.vmmExitCode !== VMM_EXIT_GUEST_CRASHED) return null;
   return TRIPLE_FAULT_REPORT.exec(transcript.innerOutput)?.[0].trim() ?? null;
 }

@@ -27,7 +27,7 @@ import {
 } from './scenario.js';
 import { findScenario } from './scenarios.js';
 import { outerCommandLine, withOuterDeadline } from './outer-command.js';
-import { describeVmmExit } from './vmm-exit-codes.js';
+import { describeVmmExit, KILLED_AT_OUTER_DEADLINE } from './vmm-exit-codes.js';
 
 /** How long the outer host may take to power off after vmm's exit marker. */
 const POWER_OFF_GRACE_MS = 15_000;
@@ -41,9 +41,6 @@ export const DEFAULT_EXIT_TIMEOUT_MS = 30_000;
  * then means the outer host stopped responding, not that vmm hung.
  */
 const FREEZE_MARGIN_MS = 15_000;
-
-/** The shell's exit status for a command SIGKILL ended: 128 + 9. */
-const KILLED_BY_SIGKILL = 137;
 
 /** A retry is not started with less time than this left of the budget. */
 const MIN_RETRY_MS = 20_000;
@@ -303,7 +300,7 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
   }
   if (transcript.vmmExitCode !== null && transcript.vmmExitCode !== scenario.expectedExitCode) {
     const killedAtDeadline =
-      deadline !== null && transcript.vmmExitCode === KILLED_BY_SIGKILL
+      deadline !== null && transcript.vmmExitCode === KILLED_AT_OUTER_DEADLINE
         ? ` (the outer host killed it at its ${deadline} s deadline: vmm or the inner guest hung)`
         : '';
     failures.push(

@@ -12,6 +12,12 @@ export const VMM_EXIT_MEANINGS: Readonly<Record<number, string>> = {
   130: 'stopped from the host',
 };
 
+/** vmm's exit status for a guest that crashed (a triple fault among them). */
+export const VMM_EXIT_GUEST_CRASHED = 4;
+
+/** The command's exit status when the outer host killed it at its deadline (128 + SIGKILL). */
+export const KILLED_AT_OUTER_DEADLINE = 137;
+
 /** Describes vmm exit status `code` in words, e.g. `3 (the guest rebooted)`. */
 export function describeVmmExit(code: number): string {
   const meaning =
