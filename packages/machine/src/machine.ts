@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -120,9 +120,10 @@ export class Machine {
 
   /**
    * Builds a VM from `config`, loads the guest and starts its vCPUs. The vCPU threads are
-   * spawned first (or taken from `config.warmup`), the guest's files are read while the VM and its RAM are created, and the
-   * threads create their vCPUs and devices while the guest is loaded, so that these overlap.
-   * A file that cannot be read is reported before a VM that cannot be made.
+   * spawned first (or taken from `config.warmup`), so that they start while this thread reads
+   * the guest's files and creates the VM and its RAM, and they create their vCPUs and devices
+   * while the guest is loaded. A file that cannot be read, or a kernel that cannot boot, is
+   * reported before a VM that cannot be made.
    */
   static async create(config: MachineConfig): Promise<Machine> {
     const cpus = config.cpus ?? 1;
@@ -151,19 +152,16 @@ export class Machine {
     ramSize: number,
     threads: readonly VcpuThread[],
   ): Promise<Machine> {
-    const reading = config.loader === undefined ? readLinuxFiles(config) : undefined;
-    reading?.catch(() => undefined);
-    const backend = await importExport<VirtBackend>(config.backend);
+    const importing = importExport<VirtBackend>(config.backend);
+    importing.catch(() => undefined);
+    const files = config.loader === undefined ? readLinuxFiles(config) : undefined;
+    const backend = await importing;
     const profile = ARCH_PROFILES[backend.guestArch()];
-    const loading = prepareLoader(config, profile, reading);
-    loading.catch(() => undefined);
-    let virt: Virt;
-    try {
-      virt = backend.create({ vcpus: cpus, hiddenCpuFeatures: config.hiddenCpuFeatures ?? [] });
-    } catch (error) {
-      await loading;
-      throw error;
-    }
+    const loader = config.loader ?? linuxLoader(config, profile, files!);
+    const virt = backend.create({
+      vcpus: cpus,
+      hiddenCpuFeatures: config.hiddenCpuFeatures ?? [],
+    });
     let machine: Machine | undefined;
     try {
       if (config.irqchip !== false) virt.createIrqChip();
@@ -181,11 +179,9 @@ export class Machine {
       );
       checkMmioDevices(config.mmioDevices ?? [], memory, profile.reservedRanges(cpus));
       machine = new Machine(virt, memory, threads, config);
-      const loader = await loading;
       machine.#boot(loader.load({ memory, ramSize, vcpus: cpus }));
       return machine;
     } catch (error) {
-      await loading.catch(() => undefined);
       if (machine === undefined) virt.close();
       else await machine.#abandon();
       throw error;
@@ -316,31 +312,33 @@ function checkMmioDevices(
 /** A placeholder occupying a range in {@link checkMmioDevices}; never called. */
 const NO_DEVICE: MmioDevice = { read: () => undefined, write: () => undefined };
 
-/** Reads the kernel and initramfs (as Buffers, not copied again); a bad path is a config error. */
-async function readLinuxFiles(
-  config: MachineConfig,
-): Promise<{ kernel: Uint8Array; initrd: Uint8Array | undefined }> {
+/** The kernel and initramfs a Linux guest boots from. */
+interface LinuxFiles {
+  readonly kernel: Uint8Array;
+  readonly initrd: Uint8Array | undefined;
+}
+
+/**
+ * Reads the kernel and initramfs (as Buffers, not copied again); a bad path is a config error.
+ * Synchronously: each file is one read, where an asynchronous read would go in 512 KiB pieces
+ * that each wait for this thread, which builds the VM meanwhile without yielding.
+ */
+function readLinuxFiles(config: MachineConfig): LinuxFiles {
   if (config.kernel === undefined) {
     throw new MachineConfigError('no kernel given: pass `kernel` (a Linux kernel) or a `loader`');
   }
-  const kernel = await readInput(config.kernel, 'kernel');
+  const kernel = readInput(config.kernel, 'kernel');
   const initrd =
-    config.initramfs === undefined ? undefined : await readInput(config.initramfs, 'initramfs');
+    config.initramfs === undefined ? undefined : readInput(config.initramfs, 'initramfs');
   return { kernel, initrd };
 }
 
 /**
- * The boot loader: `config.loader`, or the profile's Linux loader over the files once `reading`
- * has them. It checks the kernel when it is built, so a kernel that cannot boot is reported
- * before a VM that cannot be made.
+ * The profile's Linux loader over `files`. It checks the kernel when it is built, so a kernel
+ * that cannot boot is reported before a VM that cannot be made.
  */
-async function prepareLoader(
-  config: MachineConfig,
-  profile: ArchProfile,
-  reading: ReturnType<typeof readLinuxFiles> | undefined,
-): Promise<BootLoader> {
-  if (config.loader !== undefined) return config.loader;
-  const { kernel, initrd } = await reading!;
+function linuxLoader(config: MachineConfig, profile: ArchProfile, files: LinuxFiles): BootLoader {
+  const { kernel, initrd } = files;
   return profile.linuxLoader(
     kernel,
     initrd,
@@ -354,10 +352,10 @@ export function defaultCmdline(arch: Arch): string {
   return ARCH_PROFILES[arch].defaultCmdline;
 }
 
-async function readInput(input: string | Uint8Array, what: string): Promise<Uint8Array> {
+function readInput(input: string | Uint8Array, what: string): Uint8Array {
   if (typeof input !== 'string') return input;
   try {
-    return await readFile(input);
+    return readFileSync(input);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new MachineConfigError(`cannot read the ${what} at ${input}: ${reason}`, {
