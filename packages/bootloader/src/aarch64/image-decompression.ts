@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { aarch64Layout } from '@vmm/core';
 import { InvalidKernelError, KernelTooLargeError, TruncatedKernelError } from '../errors.js';
 import { formatSize } from '../format-size.js';
@@ -56,9 +56,14 @@ export function decompressImage(kernel: Uint8Array): Uint8Array {
   return gunzip(kernel.subarray(offset, offset + size), "the EFI zboot kernel's payload");
 }
 
-/** Gunzips `data` (described as `what` in errors), refusing output beyond `KERNEL_MAX`. */
+/**
+ * Gunzips `data` (described as `what` in errors), refusing output beyond `KERNEL_MAX`. zlib is
+ * loaded here, when a compressed arm64 kernel needs it, not with the module: the x86_64 boot
+ * path never does, and loading it costs start-up time (tens of milliseconds in an emulated host).
+ */
 function gunzip(data: Uint8Array, what: string): Uint8Array {
   const limit = Number(aarch64Layout.KERNEL_MAX);
+  const { gunzipSync } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   try {
     const out = gunzipSync(data, { maxOutputLength: limit });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
