@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import {
   BzImageLoader,
   decodeLz4Block,
+  decodeLz4Legacy,
   loadDecompressedKernel,
   lz4KernelPayload,
   nativeLz4BlockDecoder,
+  parseElf64,
   parseSetupHeader,
 } from '../src/index.js';
 import { lowGuestRam, MiB } from './fixtures/guest-ram.js';
@@ -68,6 +70,23 @@ describe.skipIf(!present)('a real Debian x86_64 kernel', { timeout: 60_000 }, ()
       expect(Buffer.compare(byLiblz4!.bytes, byJavaScript!.bytes)).toBe(0);
     },
   );
+
+  it('leaves guest RAM as the ELF says: its segments, zero-filled, and nothing else', () => {
+    const payload = lz4KernelPayload(kernel, parseSetupHeader(kernel))!;
+    const file = new Uint8Array(80 * MiB);
+    const size = decodeLz4Legacy(payload.subarray(0, payload.length - 4), (block, offset) =>
+      file.set(block, offset),
+    );
+    const { segments } = parseElf64(file.subarray(0, size), size);
+    const expected = lowGuestRam(256 * MiB);
+    for (const { fileOffset, fileSize, physicalAddress } of segments) {
+      expected.write(physicalAddress, file.subarray(fileOffset, fileOffset + fileSize));
+    }
+    const memory = lowGuestRam(256 * MiB);
+    loadDecompressedKernel(memory, payload, 256 * MiB);
+    const all = (ram: typeof memory) => ram.slice(0n, 256 * MiB);
+    expect(Buffer.compare(all(memory), all(expected))).toBe(0);
+  });
 
   it('relocates the kernel to a random virtual address with its own relocation table', () => {
     const payload = lz4KernelPayload(kernel, parseSetupHeader(kernel))!;
