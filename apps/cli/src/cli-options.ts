@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { VmmError } from '@vmm/core';
 import { HIDEABLE_CPU_FEATURES, isHideableCpuFeature } from '@vmm/kvm';
+import { DEFAULT_KERNEL_DECOMPRESSION, type KernelDecompression } from '@vmm/machine';
 import {
   ACCELERATORS,
   CLI_OPTION_SPEC,
@@ -34,7 +35,7 @@ export type CliOptions =
       /** CPU features hidden from the guest (`--hide-cpu-feature`), in the order given. */
       readonly hiddenCpuFeatures: readonly string[];
       /** Who decompresses an x86_64 kernel (`--kernel-decompression`). */
-      readonly kernelDecompression: 'guest' | 'vmm';
+      readonly kernelDecompression: KernelDecompression;
       /** Whether to print stack traces. */
       readonly debug: boolean;
     };
@@ -73,7 +74,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
       );
     }
   }
-  const kernelDecompression = values['kernel-decompression'] ?? 'guest';
+  const kernelDecompression = values['kernel-decompression'] ?? DEFAULT_KERNEL_DECOMPRESSION;
   if (kernelDecompression !== 'guest' && kernelDecompression !== 'vmm') {
     throw new UsageError(
       `--kernel-decompression ${kernelDecompression}: choose guest (the kernel's own ` +

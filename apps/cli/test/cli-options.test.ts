@@ -27,12 +27,15 @@ describe('parseCliOptions', () => {
       cpus: 2,
       accel: 'kvm',
       hiddenCpuFeatures: [],
-      kernelDecompression: 'guest',
+      kernelDecompression: 'vmm',
       debug: false,
     });
   });
 
   it('takes who decompresses the kernel, guest or vmm', () => {
+    expect(parseCliOptions(['--kernel', 'k', '--kernel-decompression', 'guest'])).toMatchObject({
+      kernelDecompression: 'guest',
+    });
     expect(parseCliOptions(['--kernel', 'k', '--kernel-decompression', 'vmm'])).toMatchObject({
       kernelDecompression: 'vmm',
     });

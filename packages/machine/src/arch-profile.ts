@@ -7,6 +7,7 @@ import {
 } from '@vmm/core';
 import { BzImageLoader, ImageLoader, type BootLoader } from '@vmm/bootloader';
 import { Pl011Input, Pl011SharedState, Uart8250Input, Uart8250SharedState } from '@vmm/devices';
+import type { KernelDecompression } from './machine-config.js';
 import type { Platform, PlatformWiring } from './platform.js';
 import { PLATFORM_BUILDERS } from './platform-builders.js';
 
@@ -52,7 +53,7 @@ export interface ArchProfile {
     kernel: Uint8Array,
     initrd: Uint8Array | undefined,
     cmdline: string,
-    decompression: 'guest' | 'vmm',
+    decompression: KernelDecompression,
   ): BootLoader;
   /** Guest-physical ranges the platform occupies outside RAM. */
   reservedRanges(vcpus: number): ReservedRange[];

@@ -1,7 +1,9 @@
 export { Machine, defaultCmdline } from './machine.js';
 export {
+  DEFAULT_KERNEL_DECOMPRESSION,
   DEFAULT_MEMORY,
   MAX_VCPUS,
+  type KernelDecompression,
   type MachineConfig,
   type CustomMmioDeviceConfig,
 } from './machine-config.js';

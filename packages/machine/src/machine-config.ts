@@ -5,6 +5,21 @@ import type { ModuleExport } from './module-export.js';
 /** The RAM a guest gets when none is given. */
 export const DEFAULT_MEMORY = '512M';
 
+/**
+ * Who decompresses an x86_64 kernel unless told: vmm. Booting an LZ4 bzImage that way was the
+ * faster in every boot-time race so far (docs/BENCHMARKS.md); any other kernel is still unpacked
+ * by its own decompressor.
+ */
+export const DEFAULT_KERNEL_DECOMPRESSION = 'vmm' satisfies KernelDecompression;
+
+/**
+ * Who decompresses an x86_64 kernel: `'guest'`, the kernel's own decompressor, as the boot
+ * protocol has it; or `'vmm'`, which decodes an LZ4 bzImage on the host, loads the `vmlinux`
+ * inside, enters it at `startup_64` and does KASLR itself (`BzImageLoaderOptions.decompression`;
+ * a kernel compressed otherwise is left to the guest).
+ */
+export type KernelDecompression = 'guest' | 'vmm';
+
 /** The most vCPUs a machine may have. */
 export const MAX_VCPUS = 64;
 
@@ -61,12 +76,10 @@ export interface MachineConfig {
    */
   readonly cmdline?: string;
   /**
-   * Who decompresses an x86_64 kernel: the kernel's own decompressor in the guest (`'guest'`,
-   * the default), or vmm (`'vmm'`: an LZ4 bzImage is decoded on the host and entered at
-   * `startup_64`, with KASLR done by vmm; `BzImageLoaderOptions.decompression`). Ignored on
-   * aarch64.
+   * Who decompresses an x86_64 kernel ({@link KernelDecompression}). Default
+   * {@link DEFAULT_KERNEL_DECOMPRESSION}. Ignored on aarch64.
    */
-  readonly kernelDecompression?: 'guest' | 'vmm';
+  readonly kernelDecompression?: KernelDecompression;
   /** A boot loader to use instead of `kernel`/`initramfs`/`cmdline`. */
   readonly loader?: BootLoader;
   /**

@@ -21,6 +21,7 @@ import type { BootLoader } from '@vmm/bootloader';
 import { BufferedWritesFlush } from './buffered-writes-flush.js';
 import { MachineConfigError, VcpuWorkerError } from './errors.js';
 import {
+  DEFAULT_KERNEL_DECOMPRESSION,
   DEFAULT_MEMORY,
   MAX_VCPUS,
   type CustomMmioDeviceConfig,
@@ -343,7 +344,7 @@ function linuxLoader(config: MachineConfig, profile: ArchProfile, files: LinuxFi
     kernel,
     initrd,
     config.cmdline ?? profile.defaultCmdline,
-    config.kernelDecompression ?? 'guest',
+    config.kernelDecompression ?? DEFAULT_KERNEL_DECOMPRESSION,
   );
 }
 

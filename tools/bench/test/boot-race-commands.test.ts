@@ -23,7 +23,7 @@ describe('bootRacePlan', () => {
     expect(plan.candidates.map((candidate) => candidate.name)).toEqual([
       'vmm',
       'qemu',
-      'vmm-decompressing',
+      'vmm-guest-decompression',
     ]);
     expect(plan.marker).toBe('VMM-GUEST-INIT-OK');
     expect(plan.runs).toBe(5);
@@ -42,11 +42,11 @@ describe('bootRacePlan', () => {
     expect(after(q, '-smp')).toBe('1');
   });
 
-  it('differs for vmm-decompressing only in --kernel-decompression vmm', () => {
-    const decompressing = plan.candidates[2]?.argv ?? [];
-    expect(after(decompressing, '--kernel-decompression')).toBe('vmm');
+  it('differs for vmm-guest-decompression only in --kernel-decompression guest', () => {
+    const guestDecompression = plan.candidates[2]?.argv ?? [];
+    expect(after(guestDecompression, '--kernel-decompression')).toBe('guest');
     expect(
-      decompressing.filter((arg) => arg !== '--kernel-decompression' && arg !== 'vmm'),
+      guestDecompression.filter((arg) => arg !== '--kernel-decompression' && arg !== 'guest'),
     ).toEqual(vmm?.argv);
   });
 
