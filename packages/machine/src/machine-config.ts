@@ -7,8 +7,8 @@ export const DEFAULT_MEMORY = '512M';
 
 /**
  * Who decompresses an x86_64 kernel unless told: vmm. Booting an LZ4 bzImage that way was the
- * faster in every boot-time race so far (docs/BENCHMARKS.md); any other kernel is still unpacked
- * by its own decompressor.
+ * faster in most boot-time races and the more reliable in the nested test bed
+ * (docs/BENCHMARKS.md); any other kernel is still unpacked by its own decompressor.
  */
 export const DEFAULT_KERNEL_DECOMPRESSION = 'vmm' satisfies KernelDecompression;
 
