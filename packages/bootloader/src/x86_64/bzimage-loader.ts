@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { type BootState, x86_64Layout } from '@vmm/core';
 import type { BootLoader, LoadTarget } from '../boot-loader.js';
 import { encodeCommandLine } from '../command-line.js';
@@ -9,6 +8,7 @@ import { writeZeroPage } from './configurator/zero-page.js';
 import { loadBzImage } from './loader/bzimage.js';
 import { loadDecompressedKernel, lz4KernelPayload } from './loader/decompressed-kernel.js';
 import { loadInitrd, type InitrdLoadResult } from './loader/initrd.js';
+import { kaslrRandom } from './loader/kaslr-random.js';
 import { parseSetupHeader, type SetupHeader } from './loader/setup-header.js';
 import { lowRamEnd } from './ram.js';
 
@@ -93,7 +93,7 @@ export class BzImageLoader implements BootLoader {
       this.#lz4Payload === undefined
         ? loadBzImage(memory, this.#kernel, ramSize, this.header)
         : loadDecompressedKernel(memory, this.#lz4Payload, ramSize, {
-            randomize: this.#kaslr ? randomInt : undefined,
+            randomize: this.#kaslr ? kaslrRandom : undefined,
           });
     let initrd: InitrdLoadResult | undefined;
     if (this.#initrd !== undefined) {
