@@ -155,10 +155,10 @@ export class Machine {
   ): Promise<Machine> {
     const importing = importExport<VirtBackend>(config.backend);
     importing.catch(() => undefined);
-    const files = config.loader === undefined ? readLinuxFiles(config) : undefined;
+    const loaderFor = guestLoader(config);
     const backend = await importing;
     const profile = ARCH_PROFILES[backend.guestArch()];
-    const loader = config.loader ?? linuxLoader(config, profile, files!);
+    const loader = loaderFor(profile);
     const virt = backend.create({
       vcpus: cpus,
       hiddenCpuFeatures: config.hiddenCpuFeatures ?? [],
@@ -335,17 +335,22 @@ function readLinuxFiles(config: MachineConfig): LinuxFiles {
 }
 
 /**
- * The profile's Linux loader over `files`. It checks the kernel when it is built, so a kernel
+ * How the guest is loaded once the backend has named its architecture: `config.loader`, or the
+ * profile's Linux loader over the kernel and initramfs, which are read now, while the backend
+ * is still being imported. The Linux loader checks the kernel when it is built, so a kernel
  * that cannot boot is reported before a VM that cannot be made.
  */
-function linuxLoader(config: MachineConfig, profile: ArchProfile, files: LinuxFiles): BootLoader {
-  const { kernel, initrd } = files;
-  return profile.linuxLoader(
-    kernel,
-    initrd,
-    config.cmdline ?? profile.defaultCmdline,
-    config.kernelDecompression ?? DEFAULT_KERNEL_DECOMPRESSION,
-  );
+function guestLoader(config: MachineConfig): (profile: ArchProfile) => BootLoader {
+  const { loader } = config;
+  if (loader !== undefined) return () => loader;
+  const { kernel, initrd } = readLinuxFiles(config);
+  return (profile) =>
+    profile.linuxLoader(
+      kernel,
+      initrd,
+      config.cmdline ?? profile.defaultCmdline,
+      config.kernelDecompression ?? DEFAULT_KERNEL_DECOMPRESSION,
+    );
 }
 
 /** The command line a Linux guest of `arch` gets when none is given. */
