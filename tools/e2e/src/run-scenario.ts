@@ -303,9 +303,11 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
       deadline !== null && transcript.vmmExitCode === KILLED_AT_OUTER_DEADLINE
         ? ` (the outer host killed it at its ${deadline} s deadline: vmm or the inner guest hung)`
         : '';
-    failures.push(
-      `vmm exited with ${describeVmmExit(transcript.vmmExitCode)}; expected ${describeVmmExit(scenario.expectedExitCode)}${killedAtDeadline}`,
-    );
+    const exited =
+      scenario.command.kind === 'outer-shell'
+        ? `the outer command exited with ${transcript.vmmExitCode}; expected ${scenario.expectedExitCode}`
+        : `vmm exited with ${describeVmmExit(transcript.vmmExitCode)}; expected ${describeVmmExit(scenario.expectedExitCode)}`;
+    failures.push(`${exited}${killedAtDeadline}`);
   }
   if (qemu.stoppedBy === null && qemu.code !== 0 && qemu.stderr !== '') {
     failures.push(`QEMU failed: ${qemu.stderr.split('\n').at(-1) ?? ''}`);

@@ -63,6 +63,20 @@ describe('runScenario with a stand-in QEMU', () => {
     ]);
   });
 
+  it("reports an outer shell command's exit status as its own, not vmm's", async () => {
+    const scenario: Scenario = {
+      name: 'outer-command',
+      description: 'a command of the outer host that fails',
+      command: { kind: 'outer-shell', command: 'echo vmm.test=poweroff; exit 1' },
+      steps: [],
+      expectedExitCode: 0,
+      watchdogMs: 60_000,
+    };
+    const result = await run(fake({ kind: 'normal', exitCode: 1 }), scenario);
+    expect(result.passed).toBe(false);
+    expect(result.failures).toEqual(['the outer command exited with 1; expected 0']);
+  });
+
   it('retries once after an outer kernel panic, and says so', async () => {
     const logs: string[] = [];
     const result = await run(fake({ kind: 'panic' }, { kind: 'normal' }), 'boot-poweroff', logs);
