@@ -24,6 +24,17 @@ describe('parseElf64', () => {
     ]);
   });
 
+  it("says where the file's contents end: its last segment, or its section header table", () => {
+    const file = buildElf64({ entry: 0n, segments: [{ physicalAddress: 0n, data: text }] });
+    expect(parseElf64(file, file.length + 0x500).contentsEnd).toBe(0x80 + 0x100);
+    const view = new DataView(file.buffer);
+    view.setBigUint64(40, 0x400n, true);
+    view.setUint16(58, 64, true);
+    view.setUint16(60, 3, true);
+    expect(parseElf64(file, file.length + 0x500).contentsEnd).toBe(0x400 + 3 * 64);
+    expect(parseElf64(file, 0x480).contentsEnd).toBe(0x480);
+  });
+
   it('rejects what is not a little-endian ELF64 executable', () => {
     const file = buildElf64({ entry: 0n, segments: [{ physicalAddress: 0n, data }] });
     const elf32 = file.slice();

@@ -37,6 +37,13 @@ export interface Elf64Image {
   readonly entry: bigint;
   /** The `PT_LOAD` segments in file order. */
   readonly segments: readonly ElfLoadSegment[];
+  /**
+   * Where the file's own contents end at the latest that its first bytes tell: the furthest end
+   * of the program header table, the section header table and the load segments, at most the
+   * file's size. Data appended to the ELF file, such as the relocation table Linux appends to
+   * its `vmlinux`, starts at or after it.
+   */
+  readonly contentsEnd: number;
 }
 
 /**
@@ -90,5 +97,20 @@ export function parseElf64(head: Uint8Array, fileSize: number): Elf64Image {
   if (segments.length === 0) {
     throw new InvalidKernelError('the decompressed kernel has no loadable segment');
   }
-  return { machine: view.getUint16(18, true), entry: view.getBigUint64(24, true), segments };
+  const sectionTableEnd =
+    Number(view.getBigUint64(40, true)) + view.getUint16(58, true) * view.getUint16(60, true);
+  const contentsEnd = Math.min(
+    fileSize,
+    Math.max(
+      tableEnd,
+      sectionTableEnd,
+      ...segments.map((segment) => segment.fileOffset + segment.fileSize),
+    ),
+  );
+  return {
+    machine: view.getUint16(18, true),
+    entry: view.getBigUint64(24, true),
+    segments,
+    contentsEnd,
+  };
 }
