@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
 import { VmmError } from '@vmm/core';
 import { HIDEABLE_CPU_FEATURES, isHideableCpuFeature } from '@vmm/kvm';
-import { DEFAULT_KERNEL_DECOMPRESSION, type KernelDecompression } from '@vmm/machine';
+import {
+  DEFAULT_KERNEL_DECOMPRESSION,
+  KERNEL_DECOMPRESSIONS,
+  isKernelDecompression,
+  type KernelDecompression,
+} from '@vmm/machine';
 import {
   ACCELERATORS,
   CLI_OPTION_SPEC,
@@ -75,10 +80,10 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
     }
   }
   const kernelDecompression = values['kernel-decompression'] ?? DEFAULT_KERNEL_DECOMPRESSION;
-  if (kernelDecompression !== 'guest' && kernelDecompression !== 'vmm') {
+  if (!isKernelDecompression(kernelDecompression)) {
     throw new UsageError(
-      `--kernel-decompression ${kernelDecompression}: choose guest (the kernel's own ` +
-        'decompressor) or vmm',
+      `--kernel-decompression ${kernelDecompression}: choose one of ` +
+        `${KERNEL_DECOMPRESSIONS.join(', ')} (guest: the kernel's own decompressor)`,
     );
   }
   const devices = values.device ?? [];

@@ -2,7 +2,9 @@ export { Machine, defaultCmdline } from './machine.js';
 export {
   DEFAULT_KERNEL_DECOMPRESSION,
   DEFAULT_MEMORY,
+  KERNEL_DECOMPRESSIONS,
   MAX_VCPUS,
+  isKernelDecompression,
   type KernelDecompression,
   type MachineConfig,
   type CustomMmioDeviceConfig,

@@ -13,12 +13,20 @@ export const DEFAULT_MEMORY = '512M';
 export const DEFAULT_KERNEL_DECOMPRESSION = 'vmm' satisfies KernelDecompression;
 
 /**
- * Who decompresses an x86_64 kernel: `'guest'`, the kernel's own decompressor, as the boot
+ * Who may decompress an x86_64 kernel: `'guest'`, the kernel's own decompressor, as the boot
  * protocol has it; or `'vmm'`, which decodes an LZ4 bzImage on the host, loads the `vmlinux`
  * inside, enters it at `startup_64` and does KASLR itself (`BzImageLoaderOptions.decompression`;
  * a kernel compressed otherwise is left to the guest).
  */
-export type KernelDecompression = 'guest' | 'vmm';
+export const KERNEL_DECOMPRESSIONS = ['guest', 'vmm'] as const;
+
+/** Who decompresses an x86_64 kernel: one of {@link KERNEL_DECOMPRESSIONS}. */
+export type KernelDecompression = (typeof KERNEL_DECOMPRESSIONS)[number];
+
+/** Whether `name` is one of {@link KERNEL_DECOMPRESSIONS}. */
+export function isKernelDecompression(name: string): name is KernelDecompression {
+  return (KERNEL_DECOMPRESSIONS as readonly string[]).includes(name);
+}
 
 /** The most vCPUs a machine may have. */
 export const MAX_VCPUS = 64;

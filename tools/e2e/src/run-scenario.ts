@@ -299,14 +299,15 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
     failures.unshift(`the outer host could not run the test: ${transcript.outerFailure}`);
   }
   if (transcript.vmmExitCode !== null && transcript.vmmExitCode !== scenario.expectedExitCode) {
+    const outerShell = scenario.command.kind === 'outer-shell';
+    const whatHung = outerShell ? 'the command hung' : 'vmm or the inner guest hung';
     const killedAtDeadline =
       deadline !== null && transcript.vmmExitCode === KILLED_AT_OUTER_DEADLINE
-        ? ` (the outer host killed it at its ${deadline} s deadline: vmm or the inner guest hung)`
+        ? ` (the outer host killed it at its ${deadline} s deadline: ${whatHung})`
         : '';
-    const exited =
-      scenario.command.kind === 'outer-shell'
-        ? `the outer command exited with ${transcript.vmmExitCode}; expected ${scenario.expectedExitCode}`
-        : `vmm exited with ${describeVmmExit(transcript.vmmExitCode)}; expected ${describeVmmExit(scenario.expectedExitCode)}`;
+    const exited = outerShell
+      ? `the outer command exited with ${transcript.vmmExitCode}; expected ${scenario.expectedExitCode}`
+      : `vmm exited with ${describeVmmExit(transcript.vmmExitCode)}; expected ${describeVmmExit(scenario.expectedExitCode)}`;
     failures.push(`${exited}${killedAtDeadline}`);
   }
   if (qemu.stoppedBy === null && qemu.code !== 0 && qemu.stderr !== '') {

@@ -132,6 +132,22 @@ describe('runScenario with a stand-in QEMU', () => {
     );
   });
 
+  it('says the outer command hung, not vmm, when the deadline kills an outer shell command', async () => {
+    const scenario: Scenario = {
+      name: 'outer-command',
+      description: 'a command of the outer host that never ends',
+      command: { kind: 'outer-shell', command: 'sleep 1000' },
+      steps: [],
+      expectedExitCode: 0,
+      watchdogMs: 3000,
+    };
+    const result = await run(fake({ kind: 'inner-hang' }), scenario);
+    expect(result.failures).toEqual([
+      'the outer command exited with 137; expected 0 ' +
+        '(the outer host killed it at its 2 s deadline: the command hung)',
+    ]);
+  });
+
   it('takes silence past the deadline for a frozen outer host and retries once', async () => {
     const logs: string[] = [];
     const scenario = { ...SCENARIOS['boot-poweroff']!, watchdogMs: 2500 };
