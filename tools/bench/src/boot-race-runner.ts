@@ -9,7 +9,9 @@
  * milestone (e.g. the kernel's banner) and of the marker, and waits for it to exit (the inner
  * /init powers off after the marker). The timing thus happens in the outer host, with no serial
  * line between the clock and the candidate. It prints a `BOOT-RACE-RUN` line per run, the tail of
- * a failed run's output as `BOOT-RACE-LOG` lines and finally the `BOOT-RACE-RESULT` line; it
+ * a failed run's output as `BOOT-RACE-LOG` lines (for a candidate that timed out, followed by
+ * what its threads and its VM's KVM counters did in the second before it was killed) and
+ * finally the `BOOT-RACE-RESULT` line; it
  * exits 0 when every run showed the marker, 1 otherwise and 2 when the plan is unreadable.
  * Candidates' own output is not shown: the console stays quiet.
  */
@@ -25,9 +27,13 @@ import {
 } from './boot-race-lines.js';
 import { decodeBootRacePlan, type BootRaceCandidate, type BootRacePlan } from './boot-race-plan.js';
 import { FirstAppearances } from './first-appearances.js';
+import { stallSnapshot } from './stall-snapshot.js';
 
 /** How much of a candidate's output is kept for a failed run's log lines. */
 const TAIL_CHARS = 1500;
+
+/** How long a timed-out candidate is watched before it is killed (see `stallSnapshot`). */
+const STALL_WATCH_MS = 1000;
 
 /** Rounds milliseconds to tenths: finer figures would only lengthen the console lines. */
 function tenths(ms: number): number {
@@ -37,6 +43,8 @@ function tenths(ms: number): number {
 interface TimedRun {
   run: BootRaceRun;
   tail: string;
+  /** What a timed-out candidate's threads and VM were doing before it was killed. */
+  stall: string[];
 }
 
 function raceOnce(
@@ -56,13 +64,23 @@ function raceOnce(
     let signal: string | null = null;
     let error: string | null = null;
     let tail = '';
+    let stall: string[] = [];
     let exitTimer: NodeJS.Timeout | undefined;
     const started = performance.now();
     const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const markerTimer = setTimeout(() => {
-      error = `no ${plan.marker} within ${plan.markerTimeoutMs / 1000} s; killed`;
-      child.kill('SIGKILL');
-    }, plan.markerTimeoutMs);
+    const killTimedOut = (why: string): void => {
+      error = why;
+      const kill = (): void => void child.kill('SIGKILL');
+      if (child.pid === undefined) return kill();
+      stallSnapshot(child.pid, STALL_WATCH_MS).then((lines) => {
+        stall = lines;
+        kill();
+      }, kill);
+    };
+    const markerTimer = setTimeout(
+      () => killTimedOut(`no ${plan.marker} within ${plan.markerTimeoutMs / 1000} s; killed`),
+      plan.markerTimeoutMs,
+    );
     const keep = (text: string): void => {
       tail = (tail + text).slice(-TAIL_CHARS);
     };
@@ -77,10 +95,11 @@ function raceOnce(
       if (markerMs === null && found.includes(plan.marker)) {
         markerMs = tenths(now - started);
         clearTimeout(markerTimer);
-        exitTimer = setTimeout(() => {
-          error = `still running ${plan.exitTimeoutMs / 1000} s after the marker; killed`;
-          child.kill('SIGKILL');
-        }, plan.exitTimeoutMs);
+        exitTimer = setTimeout(
+          () =>
+            killTimedOut(`still running ${plan.exitTimeoutMs / 1000} s after the marker; killed`),
+          plan.exitTimeoutMs,
+        );
       }
     });
     child.stderr.on('data', (chunk: Buffer) => keep(chunk.toString('latin1')));
@@ -112,6 +131,7 @@ function raceOnce(
           error,
         },
         tail,
+        stall,
       });
     });
   });
@@ -131,13 +151,16 @@ async function main(): Promise<number> {
   const runs: BootRaceRun[] = [];
   for (let round = 1; round <= plan.runs; round++) {
     for (const candidate of plan.candidates) {
-      const { run, tail } = await raceOnce(candidate, plan, round);
+      const { run, tail, stall } = await raceOnce(candidate, plan, round);
       runs.push(run);
       print(formatRunLine(run));
       if (run.error !== null) {
         const lines = tail.trimEnd() === '' ? [] : tail.trimEnd().split('\n');
         for (const line of lines) {
           print(`${BOOT_RACE_LINE.log} ${candidate.name} #${round}: ${line.replaceAll('\r', '')}`);
+        }
+        for (const line of stall) {
+          print(`${BOOT_RACE_LINE.log} ${candidate.name} #${round}: stalled: ${line}`);
         }
       }
       await delay(plan.settleMs);

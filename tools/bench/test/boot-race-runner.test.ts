@@ -90,6 +90,31 @@ describe.skipIf(!built)('the boot race runner (built)', () => {
     expect(stuck?.error).toMatch(/^still running 0.3 s after the marker; killed$/);
   });
 
+  it("says what a timed-out candidate's threads did in its last second", async () => {
+    const plan: BootRacePlan = {
+      runs: 1,
+      marker: 'INIT-OK',
+      milestones: [],
+      markerTimeoutMs: 300,
+      exitTimeoutMs: 300,
+      settleMs: 0,
+      candidates: [
+        { name: 'spinning', argv: ['sh', '-c', 'while :; do :; done'] },
+        { name: 'quick', argv: ['sh', '-c', 'echo INIT-OK'] },
+      ],
+    };
+    const { stdout } = await race(plan);
+    const stalled = parseBootRaceOutput(stdout).logs.filter((line) =>
+      line.startsWith('spinning #1: stalled: '),
+    );
+    expect(stalled[0]).toMatch(
+      /^spinning #1: stalled: thread \d+ sh: R, syscall (running|-1 .*), wchan \?, \+\d+ CPU ticks in 1000 ms$/,
+    );
+    const ticks = Number(/\+(\d+) CPU ticks/.exec(stalled[0] ?? '')?.[1]);
+    expect(ticks).toBeGreaterThan(20);
+    expect(stalled.at(-1)).toMatch(/no KVM counters/);
+  });
+
   it('refuses an unreadable plan with exit status 2', async () => {
     const { code, stdout } = await promisify(execFile)(process.execPath, [runner, 'bad'])
       .then((result) => ({ code: 0, stdout: result.stdout }))

@@ -40,6 +40,8 @@ export function renderOuterInit(options: OuterInitOptions): string {
     'mount -t proc proc /proc',
     'mount -t sysfs sysfs /sys',
     'mount -t devtmpfs devtmpfs /dev 2>/dev/null',
+    // KVM's counters, for a stalled guest's diagnosis (`@vmm/bench`'s race runner reads them).
+    'mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null',
     `exec <${consolePath} >${consolePath} 2>&1`,
     `fail() { echo "${OUTER_MARKERS.fail}=$*"; poweroff -f; }`,
     `echo ${OUTER_MARKERS.init}`,

@@ -1,0 +1,185 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** Where a stalled candidate is looked at: the proc file system and KVM's debugfs directory. */
+export interface StallSnapshotRoots {
+  /** The proc file system (`/proc`). */
+  readonly proc: string;
+  /** KVM's statistics in debugfs (`/sys/kernel/debug/kvm`): one `<pid>-<fd>` directory per VM. */
+  readonly kvmDebugfs: string;
+}
+
+/** The roots of a running Linux. */
+export const LINUX_STALL_SNAPSHOT_ROOTS: StallSnapshotRoots = {
+  proc: '/proc',
+  kvmDebugfs: '/sys/kernel/debug/kvm',
+};
+
+/** The per-VM counters of KVM's debugfs that tell where a guest's time goes. */
+const KVM_COUNTERS = [
+  'exits',
+  'io_exits',
+  'mmio_exits',
+  'halt_exits',
+  'irq_exits',
+  'signal_exits',
+  'irq_injections',
+  'halt_wakeup',
+] as const;
+
+/** One thread of a process at one moment, from `/proc/<pid>/task/<tid>/`. */
+export interface ThreadState {
+  /** The thread id. */
+  readonly tid: number;
+  /** Its name (`comm`). */
+  readonly name: string;
+  /** Its scheduler state letter (`R` running, `S` sleeping, `D` uninterruptible, ...). */
+  readonly state: string;
+  /** User plus system CPU time so far, in clock ticks. */
+  readonly cpuTicks: number;
+  /**
+   * What `syscall` says: the system call number and first arguments (`16 0x12 0xae80` for an
+   * ioctl on fd 18), `running`, or `-1` when blocked outside a call; `?` when unreadable.
+   */
+  readonly syscall: string;
+  /** The kernel function it waits in (`wchan`), or `?`. */
+  readonly waitChannel: string;
+}
+
+/** A process and its VMs' counters at one moment. */
+export interface ProcessSnapshot {
+  /** Its threads, by thread id. */
+  readonly threads: readonly ThreadState[];
+  /** KVM's counters of each of its VMs (`<pid>-<fd>` directory name to counter values). */
+  readonly kvm: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** `path`'s text without its trailing newline, or `undefined` when it cannot be read. */
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'latin1').trimEnd();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The state, name and CPU ticks in a `stat` line. The name sits in parentheses and may hold
+ * spaces or parentheses itself, so the fields are counted from the last `)`.
+ */
+function parseStat(stat: string): { name: string; state: string; cpuTicks: number } | undefined {
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  const fields = stat
+    .slice(close + 2)
+    .split(' ')
+    .filter((field) => field !== '');
+  // After the name: state (field 3 of proc(5)), ..., utime (14) and stime (15).
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (fields[0] === undefined || !Number.isFinite(utime) || !Number.isFinite(stime)) {
+    return undefined;
+  }
+  return { name: stat.slice(open + 1, close), state: fields[0], cpuTicks: utime + stime };
+}
+
+function numericEntries(directory: string): string[] {
+  try {
+    return readdirSync(directory).filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return [];
+  }
+}
+
+/** The `<pid>-<fd>` directories of process `pid`'s VMs under `kvmDebugfs`, sorted; none if unreadable. */
+function vmDirectoriesOf(pid: number, kvmDebugfs: string): string[] {
+  try {
+    return readdirSync(kvmDebugfs)
+      .filter((entry) => entry.startsWith(`${pid}-`))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Process `pid`'s threads and its VMs' KVM counters, read from `roots` now. Threads that end
+ * while being read are left out; a missing debugfs gives no VMs.
+ */
+export function readProcessSnapshot(pid: number, roots: StallSnapshotRoots): ProcessSnapshot {
+  const taskDirectory = join(roots.proc, String(pid), 'task');
+  const threads: ThreadState[] = [];
+  for (const entry of numericEntries(taskDirectory).sort((a, b) => Number(a) - Number(b))) {
+    const directory = join(taskDirectory, entry);
+    const stat = parseStat(readText(join(directory, 'stat')) ?? '');
+    if (stat === undefined) continue;
+    const syscallFields = (readText(join(directory, 'syscall')) ?? '?').split(' ');
+    // Beyond the number and three arguments come three more arguments, the stack pointer and
+    // the program counter, which say nothing readable.
+    const syscall = syscallFields.slice(0, 4).join(' ');
+    const waitChannel = readText(join(directory, 'wchan'));
+    threads.push({
+      tid: Number(entry),
+      ...stat,
+      syscall,
+      waitChannel: waitChannel === undefined || waitChannel === '0' ? '?' : waitChannel,
+    });
+  }
+  const kvm: Record<string, Record<string, number>> = {};
+  for (const vm of vmDirectoriesOf(pid, roots.kvmDebugfs)) {
+    const counters: Record<string, number> = {};
+    for (const counter of KVM_COUNTERS) {
+      const value = Number(readText(join(roots.kvmDebugfs, vm, counter)));
+      if (Number.isFinite(value)) counters[counter] = value;
+    }
+    kvm[vm] = counters;
+  }
+  return { threads, kvm };
+}
+
+/**
+ * Lines that say what a process was doing between two snapshots `intervalMs` apart: per
+ * thread its state, system call, wait channel and the CPU ticks it used in between (a thread
+ * inside `KVM_RUN` that uses CPU is running its guest; one that uses none is blocked), then for
+ * each VM how much each KVM counter grew.
+ */
+export function describeProcessSnapshots(
+  before: ProcessSnapshot,
+  after: ProcessSnapshot,
+  intervalMs: number,
+): string[] {
+  const earlier = new Map(before.threads.map((thread) => [thread.tid, thread]));
+  const lines = after.threads.map((thread) => {
+    const used = thread.cpuTicks - (earlier.get(thread.tid)?.cpuTicks ?? thread.cpuTicks);
+    return (
+      `thread ${thread.tid} ${thread.name}: ${thread.state}, syscall ${thread.syscall}, ` +
+      `wchan ${thread.waitChannel}, +${used} CPU ticks in ${intervalMs} ms`
+    );
+  });
+  if (after.threads.length === 0) lines.push('no threads found (the process is gone)');
+  const vms = Object.entries(after.kvm);
+  if (vms.length === 0) lines.push('no KVM counters (no VM of it in debugfs, or no debugfs)');
+  for (const [vm, counters] of vms) {
+    const grown = Object.entries(counters).map(
+      ([name, value]) => `${name} +${value - (before.kvm[vm]?.[name] ?? value)}`,
+    );
+    lines.push(`kvm ${vm} in ${intervalMs} ms: ${grown.join(', ')}`);
+  }
+  return lines;
+}
+
+/**
+ * Two snapshots of process `pid`, `intervalMs` apart, described by
+ * {@link describeProcessSnapshots}: what a candidate that stopped making progress is doing.
+ */
+export async function stallSnapshot(
+  pid: number,
+  intervalMs: number,
+  roots: StallSnapshotRoots = LINUX_STALL_SNAPSHOT_ROOTS,
+): Promise<string[]> {
+  const before = readProcessSnapshot(pid, roots);
+  await delay(intervalMs);
+  return describeProcessSnapshots(before, readProcessSnapshot(pid, roots), intervalMs);
+}
