@@ -25,6 +25,16 @@ async function race(plan: BootRacePlan): Promise<{ code: number; stdout: string 
   }
 }
 
+/** One round with a 0.3 s deadline for the marker and for the exit after it. */
+const QUICK_TIMEOUTS = {
+  runs: 1,
+  marker: 'INIT-OK',
+  milestones: [],
+  markerTimeoutMs: 300,
+  exitTimeoutMs: 300,
+  settleMs: 0,
+} satisfies Omit<BootRacePlan, 'candidates'>;
+
 describe.skipIf(!built)('the boot race runner (built)', () => {
   it('times stand-in VMMs to a milestone and the marker, alternating, and flags a failure', async () => {
     const plan: BootRacePlan = {
@@ -69,12 +79,7 @@ describe.skipIf(!built)('the boot race runner (built)', () => {
 
   it('kills a candidate that never shows the marker, and one that does not exit after it', async () => {
     const plan: BootRacePlan = {
-      runs: 1,
-      marker: 'INIT-OK',
-      milestones: [],
-      markerTimeoutMs: 300,
-      exitTimeoutMs: 300,
-      settleMs: 0,
+      ...QUICK_TIMEOUTS,
       candidates: [
         { name: 'silent', argv: ['sleep', '10'] },
         { name: 'stuck', argv: ['sh', '-c', 'echo INIT-OK; exec sleep 10'] },
@@ -92,12 +97,7 @@ describe.skipIf(!built)('the boot race runner (built)', () => {
 
   it("says what a timed-out candidate's threads did in its last second", async () => {
     const plan: BootRacePlan = {
-      runs: 1,
-      marker: 'INIT-OK',
-      milestones: [],
-      markerTimeoutMs: 300,
-      exitTimeoutMs: 300,
-      settleMs: 0,
+      ...QUICK_TIMEOUTS,
       candidates: [
         { name: 'spinning', argv: ['sh', '-c', 'while :; do :; done'] },
         { name: 'quick', argv: ['sh', '-c', 'echo INIT-OK'] },

@@ -32,6 +32,18 @@ function run(qemu: FakeQemu, scenario: Scenario | string, logs: string[] = []) {
   });
 }
 
+/** A scenario that runs `command` in the outer host's shell and expects it to exit 0. */
+function outerCommand(command: string, watchdogMs: number): Scenario {
+  return {
+    name: 'outer-command',
+    description: `the outer host's command \`${command}\``,
+    command: { kind: 'outer-shell', command },
+    steps: [],
+    expectedExitCode: 0,
+    watchdogMs,
+  };
+}
+
 describe('runScenario with a stand-in QEMU', () => {
   it('passes boot-poweroff, with the inner output, exit status and timings', async () => {
     const result = await run(fake({ kind: 'normal' }), 'boot-poweroff');
@@ -64,14 +76,7 @@ describe('runScenario with a stand-in QEMU', () => {
   });
 
   it("reports an outer shell command's exit status as its own, not vmm's", async () => {
-    const scenario: Scenario = {
-      name: 'outer-command',
-      description: 'a command of the outer host that fails',
-      command: { kind: 'outer-shell', command: 'echo vmm.test=poweroff; exit 1' },
-      steps: [],
-      expectedExitCode: 0,
-      watchdogMs: 60_000,
-    };
+    const scenario = outerCommand('echo vmm.test=poweroff; exit 1', 60_000);
     const result = await run(fake({ kind: 'normal', exitCode: 1 }), scenario);
     expect(result.passed).toBe(false);
     expect(result.failures).toEqual(['the outer command exited with 1; expected 0']);
@@ -133,15 +138,7 @@ describe('runScenario with a stand-in QEMU', () => {
   });
 
   it('says the outer command hung, not vmm, when the deadline kills an outer shell command', async () => {
-    const scenario: Scenario = {
-      name: 'outer-command',
-      description: 'a command of the outer host that never ends',
-      command: { kind: 'outer-shell', command: 'sleep 1000' },
-      steps: [],
-      expectedExitCode: 0,
-      watchdogMs: 3000,
-    };
-    const result = await run(fake({ kind: 'inner-hang' }), scenario);
+    const result = await run(fake({ kind: 'inner-hang' }), outerCommand('sleep 1000', 3000));
     expect(result.failures).toEqual([
       'the outer command exited with 137; expected 0 ' +
         '(the outer host killed it at its 2 s deadline: the command hung)',
