@@ -16,18 +16,6 @@ export const LINUX_STALL_SNAPSHOT_ROOTS: StallSnapshotRoots = {
   kvmDebugfs: '/sys/kernel/debug/kvm',
 };
 
-/** The per-VM counters of KVM's debugfs that tell where a guest's time goes. */
-const KVM_COUNTERS = [
-  'exits',
-  'io_exits',
-  'mmio_exits',
-  'halt_exits',
-  'irq_exits',
-  'signal_exits',
-  'irq_injections',
-  'halt_wakeup',
-] as const;
-
 /** One thread of a process at one moment, from `/proc/<pid>/task/<tid>/`. */
 export interface ThreadState {
   /** The thread id. */
@@ -51,7 +39,10 @@ export interface ThreadState {
 export interface ProcessSnapshot {
   /** Its threads, by thread id. */
   readonly threads: readonly ThreadState[];
-  /** KVM's counters of each of its VMs (`<pid>-<fd>` directory name to counter values). */
+  /**
+   * KVM's counters of each of its VMs: `<pid>-<fd>` directory name to every numeric file in
+   * it (`exits`, `io_exits`, `pf_fixed`, `insn_emulation`, ...; the vCPUs' summed).
+   */
   readonly kvm: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
@@ -130,9 +121,11 @@ export function readProcessSnapshot(pid: number, roots: StallSnapshotRoots): Pro
   const kvm: Record<string, Record<string, number>> = {};
   for (const vm of vmDirectoriesOf(pid, roots.kvmDebugfs)) {
     const counters: Record<string, number> = {};
-    for (const counter of KVM_COUNTERS) {
-      const value = Number(readText(join(roots.kvmDebugfs, vm, counter)));
-      if (Number.isFinite(value)) counters[counter] = value;
+    const directory = join(roots.kvmDebugfs, vm);
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const text = readText(join(directory, entry.name));
+      if (text !== undefined && /^\d+$/.test(text)) counters[entry.name] = Number(text);
     }
     kvm[vm] = counters;
   }
@@ -143,7 +136,8 @@ export function readProcessSnapshot(pid: number, roots: StallSnapshotRoots): Pro
  * Lines that say what a process was doing between two snapshots `intervalMs` apart: per
  * thread its state, system call, wait channel and the CPU ticks it used in between (a thread
  * inside `KVM_RUN` that uses CPU is running its guest; one that uses none is blocked), then for
- * each VM how much each KVM counter grew.
+ * each VM the KVM counters that changed, the most grown first (`exits` with no `io_exits` or
+ * `halt_exits` beside it is the guest exiting into the kernel and straight back).
  */
 export function describeProcessSnapshots(
   before: ProcessSnapshot,
@@ -162,10 +156,13 @@ export function describeProcessSnapshots(
   const vms = Object.entries(after.kvm);
   if (vms.length === 0) lines.push('no KVM counters (no VM of it in debugfs, or no debugfs)');
   for (const [vm, counters] of vms) {
-    const grown = Object.entries(counters).map(
-      ([name, value]) => `${name} +${value - (before.kvm[vm]?.[name] ?? value)}`,
-    );
-    lines.push(`kvm ${vm} in ${intervalMs} ms: ${grown.join(', ')}`);
+    const grown = Object.entries(counters)
+      .map(([name, value]) => ({ name, by: value - (before.kvm[vm]?.[name] ?? value) }))
+      .filter((counter) => counter.by !== 0)
+      .sort((a, b) => b.by - a.by || a.name.localeCompare(b.name))
+      .map((counter) => `${counter.name} +${counter.by}`);
+    const said = grown.length === 0 ? 'no counter changed' : grown.join(', ');
+    lines.push(`kvm ${vm} in ${intervalMs} ms: ${said}`);
   }
   return lines;
 }

@@ -101,21 +101,25 @@ describe('stall snapshots', () => {
       },
     ]);
     expect(snapshot.kvm).toEqual({ '40-12': { exits: 1000, io_exits: 600 } });
+    mkdirSync(join(root.kvmDebugfs, '40-12', 'vcpu0'));
+    writeFileSync(join(root.kvmDebugfs, '40-12', 'mode'), 'not a number\n');
+    expect(readProcessSnapshot(40, root).kvm).toEqual({ '40-12': { exits: 1000, io_exits: 600 } });
   });
 
   it('describes what each thread and VM counter did between two snapshots', () => {
     const vcpu = { tid: 44, name: 'node', state: 'R', syscall: '16 0x12 0xae80 0x0' };
-    const { root, write } = fakeRoots(40, [{ ...vcpu, utime: 900 }], {
-      exits: 1000,
-      io_exits: 600,
-    });
+    const counters = { exits: 1000, io_exits: 600, pf_fixed: 7, insn_emulation: 2 };
+    const { root, write } = fakeRoots(40, [{ ...vcpu, utime: 900 }], counters);
     const before = readProcessSnapshot(40, root);
-    write([{ ...vcpu, utime: 990 }], { exits: 1000, io_exits: 600 });
+    write([{ ...vcpu, utime: 990 }], { ...counters, exits: 39_000, pf_fixed: 38_007 });
     const after = readProcessSnapshot(40, root);
     expect(describeProcessSnapshots(before, after, 1000)).toEqual([
       'thread 44 node: R, syscall 16 0x12 0xae80 0x0, wchan ?, +90 CPU ticks in 1000 ms',
-      'kvm 40-12 in 1000 ms: exits +0, io_exits +0',
+      'kvm 40-12 in 1000 ms: exits +38000, pf_fixed +38000',
     ]);
+    expect(describeProcessSnapshots(after, after, 1000).at(-1)).toBe(
+      'kvm 40-12 in 1000 ms: no counter changed',
+    );
   });
 
   it('says when the process is gone and there are no KVM counters', async () => {
