@@ -36,13 +36,6 @@ describe.skipIf(!hasKvm)('in-kernel irqchip', () => {
     expect(deliveryMode(lapic.getRegister(APIC_LVT_LINT1))).toBe(0x4); // NMI
   });
 
-  it('starts the local APIC in x2APIC mode when the CPUID has x2APIC, as vCPU 0 the BSP', () => {
-    vm = createTestVm({ ramSize: 0x20_0000, codeAddress: 0x1000, code: [0xf4], irqChip: true });
-    const apicBase = vm.vcpu.getSregs().get('apicBase');
-    expect(apicBase & ~0xfffn).toBe(0xfee0_0000n);
-    expect(apicBase & 0xd00n).toBe(0xd00n); // enabled (bit 11), x2APIC (bit 10), BSP (bit 8)
-  });
-
   it('refuses a second irqchip, naming the ioctl and EEXIST', () => {
     vm = createTestVm({ ramSize: 0x1000, codeAddress: 0, code: [], irqChip: true });
     const error = (() => {

@@ -1,13 +1,12 @@
 import { x86_64Layout } from '@vmm/core';
 import { describe, expect, it } from 'vitest';
-import { cpuidForVcpu, cpuidHasX2apic } from '../src/arch/x86_64/cpuid.js';
+import { cpuidForVcpu } from '../src/arch/x86_64/cpuid.js';
 import { segmentFromDescriptor } from '../src/arch/x86_64/gdt-segment.js';
 import {
   APIC_LVT_LINT0,
   APIC_LVT_LINT1,
   withDeliveryMode,
   wireLintPins,
-  x2apicBase,
 } from '../src/arch/x86_64/local-apic.js';
 import { KvmCpuid2 } from '../src/bindings/x86_64/kvm-cpuid2.js';
 import { KvmLapicState } from '../src/bindings/x86_64/kvm-lapic-state.js';
@@ -90,31 +89,5 @@ describe('local APIC LINT wiring', () => {
     wireLintPins(lapic);
     expect(lapic.getRegister(APIC_LVT_LINT0)).toBe(0x0001_0700);
     expect(lapic.getRegister(APIC_LVT_LINT1)).toBe(0x0001_0400);
-  });
-});
-
-describe('the local APIC in x2APIC mode from the start', () => {
-  it('puts the APIC at its usual base, enabled and in x2APIC mode, with the BSP bit on vCPU 0 only', () => {
-    expect(x2apicBase(0)).toBe(0xfee0_0d00n);
-    expect(x2apicBase(1)).toBe(0xfee0_0c00n);
-  });
-
-  it('reads the x2APIC bit from leaf 1 ECX bit 21', () => {
-    const cpuid = new KvmCpuid2(2);
-    const leaf = (fn: number, ecx: number) => ({
-      function: fn,
-      index: 0,
-      flags: 0,
-      eax: 0,
-      ebx: 0,
-      ecx,
-      edx: 0,
-    });
-    cpuid.setEntry(0, leaf(0x7, 1 << 21));
-    cpuid.setEntry(1, leaf(0x1, 1 << 21));
-    expect(cpuidHasX2apic(cpuid)).toBe(true);
-    cpuid.setEntry(1, leaf(0x1, ~(1 << 21)));
-    expect(cpuidHasX2apic(cpuid)).toBe(false);
-    expect(cpuidHasX2apic(new KvmCpuid2(0))).toBe(false);
   });
 });

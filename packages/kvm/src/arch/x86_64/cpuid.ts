@@ -8,8 +8,6 @@ const LEAF_TOPOLOGY = 0xb;
 const LEAF_TOPOLOGY_V2 = 0x1f;
 /** Leaf 1 ECX bit 31: running under a hypervisor. */
 const ECX_HYPERVISOR = 1 << 31;
-/** Leaf 1 ECX bit 21: the local APIC has the x2APIC mode. */
-const ECX_X2APIC = 1 << 21;
 /** Leaf 1 ECX bit 24: the local APIC timer has the TSC-deadline mode. */
 const ECX_TSC_DEADLINE = 1 << 24;
 /** Leaf 1 EBX bits 31:24 hold the initial APIC id. */
@@ -49,13 +47,4 @@ export function cpuidForVcpu(
     cpuid.setEntry(i, entry);
   }
   return cpuid;
-}
-
-/** Whether `cpuid` (leaf 1 ECX bit 21) advertises the x2APIC mode of the local APIC. */
-export function cpuidHasX2apic(cpuid: KvmCpuid2): boolean {
-  for (let i = 0; i < cpuid.count; i++) {
-    const entry = cpuid.entry(i);
-    if (entry.function === LEAF_FEATURES) return (entry.ecx & ECX_X2APIC) !== 0;
-  }
-  return false;
 }

@@ -31,26 +31,3 @@ export function wireLintPins(lapic: KvmLapicState): void {
     withDeliveryMode(lapic.getRegister(APIC_LVT_LINT1), APIC_DELIVERY_MODE_NMI),
   );
 }
-
-/** `IA32_APIC_BASE`: the local APIC's base address and mode. */
-export const MSR_IA32_APIC_BASE = 0x1b;
-/** The local APIC's architectural MMIO base. */
-const APIC_DEFAULT_BASE = 0xfee0_0000n;
-/** `IA32_APIC_BASE` bit 8: this is the bootstrap processor. */
-const APIC_BASE_BSP = 1n << 8n;
-/** `IA32_APIC_BASE` bit 10 (EXTD): x2APIC mode. */
-const APIC_BASE_X2APIC = 1n << 10n;
-/** `IA32_APIC_BASE` bit 11: the local APIC is enabled. */
-const APIC_BASE_ENABLE = 1n << 11n;
-
-/**
- * The `IA32_APIC_BASE` value of vCPU `vcpuId` with its local APIC already in x2APIC mode, as
- * firmware may leave it: enabled, x2APIC, and the BSP bit on vCPU 0. Linux then keeps x2APIC
- * from its first instruction ("x2apic: enabled by BIOS") and reaches its local APIC through
- * MSRs only, never through the MMIO page, whose every access the hypervisor must decode and
- * emulate.
- */
-export function x2apicBase(vcpuId: number): bigint {
-  const bsp = vcpuId === 0 ? APIC_BASE_BSP : 0n;
-  return APIC_DEFAULT_BASE | APIC_BASE_ENABLE | APIC_BASE_X2APIC | bsp;
-}

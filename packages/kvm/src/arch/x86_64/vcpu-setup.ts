@@ -4,8 +4,8 @@ import { Errno } from '../../errno.js';
 import { KvmError } from '../../kvm-error.js';
 import type { KvmVcpu } from '../../kvm-vcpu.js';
 import { hideCpuFeatures } from './cpu-features.js';
-import { cpuidForVcpu, cpuidHasX2apic } from './cpuid.js';
-import { MSR_IA32_APIC_BASE, wireLintPins, x2apicBase } from './local-apic.js';
+import { cpuidForVcpu } from './cpuid.js';
+import { wireLintPins } from './local-apic.js';
 
 /**
  * What every new x86 vCPU needs before it runs: its CPUID table (KVM's supported leaves,
@@ -13,10 +13,7 @@ import { MSR_IA32_APIC_BASE, wireLintPins, x2apicBase } from './local-apic.js';
  * has an in-kernel irqchip, its local APIC's LINT0/LINT1 wired for ExtINT/NMI. With that local
  * APIC, and `tscDeadlineTimer` (KVM_CAP_TSC_DEADLINE_TIMER), the CPUID also advertises the
  * TSC-deadline timer, so Linux programs its timer by deadline instead of first calibrating the
- * APIC timer against the PIT. When the CPUID it gets has x2APIC, that local APIC starts in
- * x2APIC mode ({@link x2apicBase}), so the guest never touches the APIC's MMIO page (in the
- * nested test bed, stalls were the outer KVM emulating such accesses). `supportedCpuid` is
- * consumed.
+ * APIC timer against the PIT. `supportedCpuid` is consumed.
  */
 export function setUpX86Vcpu(
   vcpu: KvmVcpu,
@@ -28,14 +25,10 @@ export function setUpX86Vcpu(
   const cpuid = cpuidForVcpu(supportedCpuid, vcpu.id, {
     tscDeadlineTimer: tscDeadlineTimer && lapic !== undefined,
   });
-  const visible = hideCpuFeatures(cpuid, hiddenFeatures);
-  vcpu.setCpuid2(visible);
+  vcpu.setCpuid2(hideCpuFeatures(cpuid, hiddenFeatures));
   if (lapic === undefined) return;
   wireLintPins(lapic);
   vcpu.setLapic(lapic);
-  if (cpuidHasX2apic(visible)) {
-    vcpu.setMsrs([{ index: MSR_IA32_APIC_BASE, data: x2apicBase(vcpu.id) }]);
-  }
 }
 
 /** The vCPU's in-kernel local APIC, or `undefined` when the VM has no in-kernel irqchip. */
