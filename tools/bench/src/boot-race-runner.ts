@@ -11,8 +11,8 @@
  * line between the clock and the candidate. It prints a `BOOT-RACE-RUN` line per run, the tail of
  * a failed run's output as `BOOT-RACE-LOG` lines (for a candidate that timed out, followed by
  * what its threads and its VM's KVM counters did in the second before it was killed) and
- * finally the `BOOT-RACE-RESULT` line; it
- * exits 0 when every run showed the marker, 1 otherwise and 2 when the plan is unreadable.
+ * finally the `BOOT-RACE-RESULT` line; it exits 0 when every run showed the marker, 1 otherwise
+ * and 2 when the plan is unreadable.
  * Candidates' own output is not shown: the console stays quiet.
  */
 import { spawn } from 'node:child_process';
@@ -92,7 +92,8 @@ function raceOnce(
       for (const milestone of found) {
         if (milestone in milestoneMs) milestoneMs[milestone] = tenths(now - started);
       }
-      if (markerMs === null && found.includes(plan.marker)) {
+      // A marker that comes while a timed-out candidate is watched before its kill is too late.
+      if (markerMs === null && error === null && found.includes(plan.marker)) {
         markerMs = tenths(now - started);
         clearTimeout(markerTimer);
         exitTimer = setTimeout(

@@ -95,6 +95,19 @@ describe.skipIf(!built)('the boot race runner (built)', () => {
     expect(stuck?.error).toMatch(/^still running 0.3 s after the marker; killed$/);
   });
 
+  it('does not count a marker that comes while a timed-out candidate is watched', async () => {
+    const plan: BootRacePlan = {
+      ...QUICK_TIMEOUTS,
+      candidates: [
+        { name: 'late', argv: ['sh', '-c', 'sleep 0.6; echo INIT-OK; exec sleep 10'] },
+        { name: 'quick', argv: ['sh', '-c', 'echo INIT-OK'] },
+      ],
+    };
+    const [late] = parseBootRaceOutput((await race(plan)).stdout).runs;
+    expect(late).toMatchObject({ markerMs: null, signal: 'SIGKILL' });
+    expect(late?.error).toBe('no INIT-OK within 0.3 s; killed');
+  });
+
   it("says what a timed-out candidate's threads did in its last second", async () => {
     const plan: BootRacePlan = {
       ...QUICK_TIMEOUTS,
