@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -76,20 +76,13 @@ function parseStat(stat: string): { name: string; state: string; cpuTicks: numbe
   return { name: stat.slice(open + 1, close), state: fields[0], cpuTicks: utime + stime };
 }
 
-function numericEntries(directory: string): string[] {
+/**
+ * The entries of `directory`, or none when it cannot be read: a process or VM that ends while
+ * it is looked at leaves nothing to report, not an error.
+ */
+function entriesOf(directory: string): Dirent[] {
   try {
-    return readdirSync(directory).filter((entry) => /^\d+$/.test(entry));
-  } catch {
-    return [];
-  }
-}
-
-/** The `<pid>-<fd>` directories of process `pid`'s VMs under `kvmDebugfs`, sorted; none if unreadable. */
-function vmDirectoriesOf(pid: number, kvmDebugfs: string): string[] {
-  try {
-    return readdirSync(kvmDebugfs)
-      .filter((entry) => entry.startsWith(`${pid}-`))
-      .sort();
+    return readdirSync(directory, { withFileTypes: true });
   } catch {
     return [];
   }
@@ -102,7 +95,11 @@ function vmDirectoriesOf(pid: number, kvmDebugfs: string): string[] {
 export function readProcessSnapshot(pid: number, roots: StallSnapshotRoots): ProcessSnapshot {
   const taskDirectory = join(roots.proc, String(pid), 'task');
   const threads: ThreadState[] = [];
-  for (const entry of numericEntries(taskDirectory).sort((a, b) => Number(a) - Number(b))) {
+  const tids = entriesOf(taskDirectory)
+    .map((entry) => entry.name)
+    .filter((name) => /^\d+$/.test(name))
+    .sort((a, b) => Number(a) - Number(b));
+  for (const entry of tids) {
     const directory = join(taskDirectory, entry);
     const stat = parseStat(readText(join(directory, 'stat')) ?? '');
     if (stat === undefined) continue;
@@ -119,10 +116,14 @@ export function readProcessSnapshot(pid: number, roots: StallSnapshotRoots): Pro
     });
   }
   const kvm: Record<string, Record<string, number>> = {};
-  for (const vm of vmDirectoriesOf(pid, roots.kvmDebugfs)) {
+  const vms = entriesOf(roots.kvmDebugfs)
+    .map((entry) => entry.name)
+    .filter((name) => name.startsWith(`${pid}-`))
+    .sort();
+  for (const vm of vms) {
     const counters: Record<string, number> = {};
     const directory = join(roots.kvmDebugfs, vm);
-    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    for (const entry of entriesOf(directory)) {
       if (!entry.isFile()) continue;
       const text = readText(join(directory, entry.name));
       if (text !== undefined && /^\d+$/.test(text)) counters[entry.name] = Number(text);

@@ -104,6 +104,9 @@ describe('stall snapshots', () => {
     mkdirSync(join(root.kvmDebugfs, '40-12', 'vcpu0'));
     writeFileSync(join(root.kvmDebugfs, '40-12', 'mode'), 'not a number\n');
     expect(readProcessSnapshot(40, root).kvm).toEqual({ '40-12': { exits: 1000, io_exits: 600 } });
+    // A VM that cannot be listed (gone, or not a directory) has no counters, and no error.
+    writeFileSync(join(root.kvmDebugfs, '40-13'), '');
+    expect(readProcessSnapshot(40, root).kvm['40-13']).toEqual({});
   });
 
   it('describes what each thread and VM counter did between two snapshots', () => {
