@@ -29,6 +29,12 @@ export interface BootRacePlan {
   settleMs: number;
   /** The candidates, in the order each round starts them; the first is compared to the second. */
   candidates: readonly BootRaceCandidate[];
+  /**
+   * Whether KVM's events are recorded during each run (`KvmFlightRecorder`), the last of them
+   * printed when a run fails; off when absent. The recording slows every exit, so it is for
+   * hunting faults, not for figures.
+   */
+  traceKvm?: boolean;
 }
 
 /** The outcome of {@link decodeBootRacePlan}: the plan, or why the text is not one. */
@@ -77,6 +83,9 @@ export function decodeBootRacePlan(word: string): DecodedBootRacePlan {
   }
   if (typeof plan.marker !== 'string' || plan.marker === '') {
     return { ok: false, problem: "the plan's marker is not a non-empty string" };
+  }
+  if (plan.traceKvm !== undefined && typeof plan.traceKvm !== 'boolean') {
+    return { ok: false, problem: "the plan's traceKvm is not a boolean" };
   }
   const milestones = plan.milestones;
   if (

@@ -27,13 +27,17 @@ import {
 } from './boot-race-lines.js';
 import { decodeBootRacePlan, type BootRaceCandidate, type BootRacePlan } from './boot-race-plan.js';
 import { FirstAppearances } from './first-appearances.js';
-import { stallSnapshot } from './stall-snapshot.js';
+import { KvmFlightRecorder } from './kvm-trace-capture.js';
+import { LINUX_STALL_SNAPSHOT_ROOTS, stallSnapshot } from './stall-snapshot.js';
 
 /** How much of a candidate's output is kept for a failed run's log lines. */
 const TAIL_CHARS = 1500;
 
 /** How long a timed-out candidate is watched before it is killed (see `stallSnapshot`). */
 const STALL_WATCH_MS = 1000;
+
+/** How many of a flight recording's events a failed run prints (see `KvmFlightRecorder`). */
+const RECORDED_EVENTS_SHOWN = 40;
 
 /** Rounds milliseconds to tenths: finer figures would only lengthen the console lines. */
 function tenths(ms: number): number {
@@ -45,6 +49,15 @@ interface TimedRun {
   tail: string;
   /** What a timed-out candidate's threads and VM were doing before it was killed. */
   stall: string[];
+  /** The last of KVM's events recorded during the run, when the plan asks for them. */
+  recorded: string[];
+}
+
+/** Starts a flight recording when `plan` asks for one: the recorder, or why there is none. */
+function startRecording(plan: BootRacePlan): KvmFlightRecorder | string | undefined {
+  return plan.traceKvm === true
+    ? KvmFlightRecorder.start(LINUX_STALL_SNAPSHOT_ROOTS.tracing)
+    : undefined;
 }
 
 function raceOnce(
@@ -66,6 +79,7 @@ function raceOnce(
     let tail = '';
     let stall: string[] = [];
     let exitTimer: NodeJS.Timeout | undefined;
+    const recorder = startRecording(plan);
     const started = performance.now();
     const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const killTimedOut = (why: string): void => {
@@ -120,6 +134,17 @@ function raceOnce(
       if (markerMs === null) {
         error ??= `exited (${signal ?? `code ${exitCode}`}) before ${plan.marker}`;
       }
+      // A stall's snapshot traced its own window into the faults' ring, replacing the recording.
+      const failed = error !== null;
+      const recorded =
+        recorder instanceof KvmFlightRecorder
+          ? recorder.stop({
+              lastEvents: failed && stall.length === 0 ? RECORDED_EVENTS_SHOWN : 0,
+              memoryEvents: failed ? RECORDED_EVENTS_SHOWN : 0,
+            })
+          : recorder === undefined
+            ? []
+            : [recorder];
       resolve({
         run: {
           candidate: candidate.name,
@@ -133,6 +158,7 @@ function raceOnce(
         },
         tail,
         stall,
+        recorded,
       });
     });
   });
@@ -152,7 +178,7 @@ async function main(): Promise<number> {
   const runs: BootRaceRun[] = [];
   for (let round = 1; round <= plan.runs; round++) {
     for (const candidate of plan.candidates) {
-      const { run, tail, stall } = await raceOnce(candidate, plan, round);
+      const { run, tail, stall, recorded } = await raceOnce(candidate, plan, round);
       runs.push(run);
       print(formatRunLine(run));
       if (run.error !== null) {
@@ -163,6 +189,9 @@ async function main(): Promise<number> {
         for (const line of stall) {
           print(`${BOOT_RACE_LINE.log} ${candidate.name} #${round}: stalled: ${line}`);
         }
+      }
+      for (const line of recorded) {
+        print(`${BOOT_RACE_LINE.log} ${candidate.name} #${round}: recorded: ${line}`);
       }
       await delay(plan.settleMs);
     }

@@ -7,8 +7,11 @@
  * kernel command line and RAM, timing each from spawn to the marker with its own clock.
  *
  * Usage: node dist/boot-race.js [--runs N] [--quiet-kernel] [--watchdog SECONDS] [--quiet]
+ *                                [--trace-kvm]
  *
- * `--quiet-kernel` adds `quiet` to the inner kernel's command line (of both candidates). Prints
+ * `--quiet-kernel` adds `quiet` to the inner kernel's command line (of both candidates).
+ * `--trace-kvm` records the outer KVM's events during every run and prints the last of them for
+ * a run that fails (a hunt for the inner guests' faults: the recording slows exits). Prints
  * the outer console live on stderr (unless `--quiet`), then the figures on stdout. Exits 0
  * when every run reached the marker, whatever the ratio (a benchmark reports, it does not judge),
  * and 1 otherwise.
@@ -65,6 +68,7 @@ async function main(): Promise<number> {
       watchdog: { type: 'string' },
       'quiet-kernel': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      'trace-kvm': { type: 'boolean', default: false },
     },
   });
   const runs = positive(values.runs, 'runs');
@@ -94,7 +98,10 @@ async function main(): Promise<number> {
   const cmdline = values['quiet-kernel']
     ? BOOT_RACE_QUIET_KERNEL_CMDLINE
     : BOOT_RACE_KERNEL_CMDLINE;
-  const plan = bootRacePlan({ runs, qemuBinary: image.qemuBinary, cmdline });
+  const plan = {
+    ...bootRacePlan({ runs, qemuBinary: image.qemuBinary, cmdline }),
+    traceKvm: values['trace-kvm'],
+  };
   const scenario: Scenario = {
     name: 'boot-race',
     description: 'vmm and QEMU microvm boot the same inner guest in turn, timed in the outer host',

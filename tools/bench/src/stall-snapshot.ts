@@ -1,20 +1,31 @@
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { captureKvmTrace } from './kvm-trace-capture.js';
 
-/** Where a stalled candidate is looked at: the proc file system and KVM's debugfs directory. */
+/**
+ * Where a stalled candidate is looked at: the proc file system, KVM's debugfs directory and
+ * the kernel's tracing directory.
+ */
 export interface StallSnapshotRoots {
   /** The proc file system (`/proc`). */
   readonly proc: string;
   /** KVM's statistics in debugfs (`/sys/kernel/debug/kvm`): one `<pid>-<fd>` directory per VM. */
   readonly kvmDebugfs: string;
+  /** tracefs (`/sys/kernel/debug/tracing`), for KVM's trace events. */
+  readonly tracing: string;
 }
 
 /** The roots of a running Linux. */
 export const LINUX_STALL_SNAPSHOT_ROOTS: StallSnapshotRoots = {
   proc: '/proc',
   kvmDebugfs: '/sys/kernel/debug/kvm',
+  tracing: '/sys/kernel/debug/tracing',
 };
+
+/** How long KVM's events are traced for a VM whose guest kept exiting, and how many are shown. */
+const TRACE_WINDOW_MS = 20;
+const TRACE_LINES_SHOWN = 24;
 
 /** One thread of a process at one moment, from `/proc/<pid>/task/<tid>/`. */
 export interface ThreadState {
@@ -168,9 +179,19 @@ export function describeProcessSnapshots(
   return lines;
 }
 
+/** Whether any of the process's VMs counted guest exits between two snapshots. */
+function guestKeptExiting(before: ProcessSnapshot, after: ProcessSnapshot): boolean {
+  return Object.entries(after.kvm).some(
+    ([vm, counters]) => (counters['exits'] ?? 0) > (before.kvm[vm]?.['exits'] ?? Infinity),
+  );
+}
+
 /**
  * Two snapshots of process `pid`, `intervalMs` apart, described by
  * {@link describeProcessSnapshots}: what a candidate that stopped making progress is doing.
+ * When its guest kept exiting in between (a loop that never reaches the VMM), KVM's events of
+ * a short window follow as `trace:` lines (see {@link captureKvmTrace}): the exits' reasons and
+ * RIPs and what KVM did about them.
  */
 export async function stallSnapshot(
   pid: number,
@@ -179,5 +200,9 @@ export async function stallSnapshot(
 ): Promise<string[]> {
   const before = readProcessSnapshot(pid, roots);
   await delay(intervalMs);
-  return describeProcessSnapshots(before, readProcessSnapshot(pid, roots), intervalMs);
+  const after = readProcessSnapshot(pid, roots);
+  const lines = describeProcessSnapshots(before, after, intervalMs);
+  if (!guestKeptExiting(before, after)) return lines;
+  const trace = await captureKvmTrace(roots.tracing, TRACE_WINDOW_MS, TRACE_LINES_SHOWN);
+  return [...lines, ...trace.map((line) => `trace: ${line}`)];
 }

@@ -34,6 +34,7 @@ describe('boot race plans', () => {
     ['not an object', encode(5), /not a JSON object/],
     ['zero runs', encode({ ...PLAN, runs: 0 }), /runs is not a positive whole number/],
     ['a negative pause', encode({ ...PLAN, settleMs: -1 }), /settleMs/],
+    ['a traceKvm that is no boolean', encode({ ...PLAN, traceKvm: 'yes' }), /traceKvm/],
     ['an empty marker', encode({ ...PLAN, marker: '' }), /marker/],
     ['an empty milestone', encode({ ...PLAN, milestones: [''] }), /milestones/],
     ['one candidate', encode({ ...PLAN, candidates: [PLAN.candidates[0]] }), /two candidates/],

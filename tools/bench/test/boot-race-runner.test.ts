@@ -128,6 +128,25 @@ describe.skipIf(!built)('the boot race runner (built)', () => {
     expect(stalled.at(-1)).toMatch(/no KVM counters/);
   });
 
+  it("prints each run's recording of KVM's events when the plan asks for one", async () => {
+    const plan: BootRacePlan = {
+      ...QUICK_TIMEOUTS,
+      traceKvm: true,
+      candidates: [
+        { name: 'broken', argv: ['sh', '-c', 'exit 4'] },
+        { name: 'quick', argv: ['sh', '-c', 'echo INIT-OK'] },
+      ],
+    };
+    const logs = parseBootRaceOutput((await race(plan)).stdout).logs;
+    const recorded = logs.filter((line) => line.startsWith('broken #1: recorded: '));
+    // This machine's tracefs may be absent: then the line says so.
+    expect(recorded[0]).toMatch(/^broken #1: recorded: (no trace: .+|events by kind: .+)$/);
+    // A run that passed gets the counts only.
+    const quick = logs.filter((line) => line.startsWith('quick #1: recorded: '));
+    expect(quick).toHaveLength(1);
+    expect(quick[0]).toMatch(/^quick #1: recorded: (no trace: .+|events by kind: .+)$/);
+  });
+
   it('refuses an unreadable plan with exit status 2', async () => {
     const { code, stdout } = await promisify(execFile)(process.execPath, [runner, 'bad'])
       .then((result) => ({ code: 0, stdout: result.stdout }))

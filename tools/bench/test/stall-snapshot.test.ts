@@ -33,7 +33,11 @@ interface FakeThread {
 
 function fakeRoots(pid: number, threads: FakeThread[], kvm: Record<string, number> = {}) {
   const base = mkdtempSync(join(tmpdir(), 'stall-snapshot-'));
-  const root = { proc: join(base, 'proc'), kvmDebugfs: join(base, 'kvm') };
+  const root = {
+    proc: join(base, 'proc'),
+    kvmDebugfs: join(base, 'kvm'),
+    tracing: join(base, 'tracing'),
+  };
   roots.push(root);
   const write = (threadsNow: FakeThread[], counters: Record<string, number>) => {
     for (const thread of threadsNow) {
@@ -126,10 +130,27 @@ describe('stall snapshots', () => {
   });
 
   it('says when the process is gone and there are no KVM counters', async () => {
-    const missing = { proc: '/nonexistent/proc', kvmDebugfs: '/nonexistent/kvm' };
+    const missing = {
+      proc: '/nonexistent/proc',
+      kvmDebugfs: '/nonexistent/kvm',
+      tracing: '/nonexistent/tracing',
+    };
     expect(await stallSnapshot(12345, 1, missing)).toEqual([
       'no threads found (the process is gone)',
       'no KVM counters (no VM of it in debugfs, or no debugfs)',
     ]);
+  });
+
+  it("traces KVM's events when the guest kept exiting in the interval, and only then", async () => {
+    const vcpu = { tid: 44, name: 'node', state: 'R', utime: 900 };
+    const { root, write } = fakeRoots(40, [vcpu], { exits: 1000 });
+    const idle = await stallSnapshot(40, 1, root);
+    expect(idle.some((line) => line.startsWith('trace: '))).toBe(false);
+    setTimeout(() => write([vcpu], { exits: 2000 }), 5);
+    const looping = await stallSnapshot(40, 50, root);
+    expect(looping.at(-2)).toBe('kvm 40-12 in 50 ms: exits +1000');
+    expect(looping.at(-1)).toBe(
+      `trace: no trace: cannot write ${join(root.tracing, 'tracing_on')}`,
+    );
   });
 });

@@ -1,0 +1,206 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/**
+ * KVM's trace events that say what a guest looping inside `KVM_RUN` does: why it exits (with
+ * its RIP), which instruction KVM emulates for it (with the bytes), which page faults KVM
+ * handles and which exceptions it injects back.
+ */
+export const STALL_TRACE_EVENTS = [
+  'kvm_exit',
+  'kvm_emulate_insn',
+  'kvm_page_fault',
+  'kvm_inj_exception',
+] as const;
+
+/** Per-CPU ring size asked for while tracing: a busy loop fills ~100 KiB in a 20 ms window. */
+const BUFFER_SIZE_KIB = 1024;
+
+/**
+ * What a flight recording keeps of KVM's events while a guest boots: the nested page faults
+ * KVM handles and the exceptions it injects, a few hundred a boot. Exits and emulated
+ * instructions are left out: tracing each of the tens of thousands slowed the guests enough that
+ * a 12-round hunt that had failed 3 of 12 vmm boots failed none.
+ */
+export const FLIGHT_RECORDER_EVENTS = ['kvm/kvm_page_fault', 'kvm/kvm_inj_exception'] as const;
+
+/** How a capture waits for its window: a timer, or in tests a stand-in for the kernel. */
+export type TraceWindow = (windowMs: number) => Promise<unknown>;
+
+/** Writes `text` to a tracefs control file; false when it does not exist or refuses. */
+function control(path: string, text: string): boolean {
+  try {
+    writeFileSync(path, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One event line of a tracefs `trace` file, shortened to `<event>: <fields>`: the task, CPU,
+ * flags and timestamp in front are the same for every line of one looping vCPU thread.
+ */
+export function shortenTraceLine(line: string): string | undefined {
+  const event = /^\s*\S.*?\s\d+\.\d+: (\w+: .*)$/.exec(line);
+  return event?.[1];
+}
+
+/**
+ * Traces {@link STALL_TRACE_EVENTS} for `windowMs` through the tracefs directory `tracing`
+ * (`/sys/kernel/debug/tracing` once debugfs is mounted) and returns how many event lines the
+ * window held, then the first `firstLines` of them shortened by {@link shortenTraceLine}.
+ * Tracing is left off and the events disabled afterwards. Returns one line saying why when
+ * `tracing` is not there or has none of the events (a kernel built without KVM's tracepoints).
+ */
+export async function captureKvmTrace(
+  tracing: string,
+  windowMs: number,
+  firstLines: number,
+  wait: TraceWindow = delay,
+): Promise<string[]> {
+  const on = join(tracing, 'tracing_on');
+  if (!control(on, '0')) return [`no trace: cannot write ${on}`];
+  const enabled = armRing(
+    tracing,
+    STALL_TRACE_EVENTS.map((event) => `kvm/${event}`),
+  );
+  if (enabled.length === 0) return [`no trace: no KVM events under ${join(tracing, 'events')}`];
+  control(on, '1');
+  try {
+    await wait(windowMs);
+  } finally {
+    control(on, '0');
+    for (const enable of enabled) control(enable, '0');
+  }
+  const events = readEvents(tracing);
+  if (events === undefined) return [`no trace: cannot read ${join(tracing, 'trace')}`];
+  return [`${events.length} KVM events in ${windowMs} ms`, ...events.slice(0, firstLines)];
+}
+
+/** The event lines of `tracing`'s ring, shortened, or `undefined` when it cannot be read. */
+function readEvents(tracing: string): string[] | undefined {
+  try {
+    return readFileSync(join(tracing, 'trace'), 'latin1')
+      .split('\n')
+      .filter((line) => !line.startsWith('#'))
+      .map(shortenTraceLine)
+      .filter((line) => line !== undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Events of the host's memory management around a running guest: every change to the VMM
+ * process's address space that KVM's MMU notifier hears of (`kvm_unmap_hva_range`, whether or
+ * not it touches guest RAM: each one also sends a TLB shootdown to the CPU running the vCPU),
+ * KVM's TDP MMU dropping a present mapping of guest memory (`kvm_tdp_mmu_spte_changed`,
+ * filtered by {@link GUEST_RAM_ZAP_FILTER}: migration, compaction, a huge page split or
+ * collapsed, `madvise`; and the VM's own teardown, which comes last), the notifier changing
+ * one page's mapping (`kvm_set_spte_hva`: copy-on-write, KSM), and page migrations by cause.
+ */
+export const GUEST_RAM_EVENTS = [
+  'kvm/kvm_unmap_hva_range',
+  'kvmmmu/kvm_tdp_mmu_spte_changed',
+  'kvm/kvm_set_spte_hva',
+  'migrate/mm_migrate_pages',
+] as const;
+
+/**
+ * The filter on `kvm_tdp_mmu_spte_changed` that keeps a present mapping becoming non-present:
+ * bit 11 of an SPTE is KVM's `SPTE_MMU_PRESENT_MASK` (Linux 5.13 and later).
+ */
+export const GUEST_RAM_ZAP_FILTER = 'old_spte & 2048 && !(new_spte & 2048)';
+
+/** The tracefs instance (a ring of its own) that {@link KvmFlightRecorder} keeps them in. */
+export const GUEST_RAM_INSTANCE = 'vmm-guest-ram';
+
+/** `events` (shortened trace lines) counted by event name: `kvm_page_fault 250, ...`, or `none`. */
+function countByKind(events: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const event of events) {
+    const kind = event.slice(0, event.indexOf(':'));
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  if (counts.size === 0) return 'none';
+  return [...counts].map(([kind, count]) => `${kind} ${count}`).join(', ');
+}
+
+/**
+ * Switches tracing off in the ring at `ring` (tracefs or one of its instances), empties it and
+ * enables `events` (`<system>/<event>` paths); the enable files that took.
+ */
+function armRing(ring: string, events: readonly string[]): string[] {
+  control(join(ring, 'tracing_on'), '0');
+  control(join(ring, 'buffer_size_kb'), String(BUFFER_SIZE_KIB));
+  control(join(ring, 'trace'), '');
+  return events
+    .map((event) => join(ring, 'events', event, 'enable'))
+    .filter((enable) => control(enable, '1'));
+}
+
+/**
+ * A trace kept running while a guest boots, in two rings: {@link FLIGHT_RECORDER_EVENTS} in
+ * tracefs's own, so that when the guest dies (a triple fault) its last lines are the page
+ * faults and injected exceptions that led there; and {@link GUEST_RAM_EVENTS} in the instance
+ * {@link GUEST_RAM_INSTANCE}, which a looping guest cannot overwrite.
+ */
+export class KvmFlightRecorder {
+  private constructor(
+    private readonly tracing: string,
+    private readonly enables: readonly string[],
+    private readonly guestRamEnables: readonly string[],
+  ) {}
+
+  /**
+   * Starts recording through the tracefs directory `tracing`, from empty rings; a string
+   * saying why when it cannot (no tracefs there, or no KVM events in it).
+   */
+  static start(tracing: string): KvmFlightRecorder | string {
+    const on = join(tracing, 'tracing_on');
+    if (!control(on, '0')) return `no trace: cannot write ${on}`;
+    const enables = armRing(tracing, FLIGHT_RECORDER_EVENTS);
+    if (enables.length === 0) return `no trace: no KVM events under ${join(tracing, 'events')}`;
+    const instance = join(tracing, 'instances', GUEST_RAM_INSTANCE);
+    try {
+      mkdirSync(instance, { recursive: true });
+    } catch {
+      // Without instances the recording goes on with the exits' ring alone.
+    }
+    control(
+      join(instance, 'events', 'kvmmmu', 'kvm_tdp_mmu_spte_changed', 'filter'),
+      GUEST_RAM_ZAP_FILTER,
+    );
+    const guestRamEnables = armRing(instance, GUEST_RAM_EVENTS);
+    control(join(instance, 'tracing_on'), '1');
+    control(on, '1');
+    return new KvmFlightRecorder(tracing, enables, guestRamEnables);
+  }
+
+  /**
+   * Stops recording and disables the events; returns a line counting the recorded events by
+   * kind, then (for a failed run) the last `detail.lastEvents` page faults and injections and
+   * the first `detail.memoryEvents` events of the host's memory management, shortened.
+   */
+  stop(detail: { lastEvents: number; memoryEvents: number }): string[] {
+    const instance = join(this.tracing, 'instances', GUEST_RAM_INSTANCE);
+    control(join(this.tracing, 'tracing_on'), '0');
+    control(join(instance, 'tracing_on'), '0');
+    for (const enable of [...this.enables, ...this.guestRamEnables]) control(enable, '0');
+    const faults = readEvents(this.tracing);
+    if (faults === undefined) return [`no trace: cannot read ${join(this.tracing, 'trace')}`];
+    const memory = this.guestRamEnables.length > 0 ? (readEvents(instance) ?? []) : [];
+    const lines = [`events by kind: ${countByKind([...faults, ...memory])}`];
+    if (detail.lastEvents > 0) {
+      lines.push(`the last ${detail.lastEvents} page faults and injections:`);
+      lines.push(...faults.slice(-detail.lastEvents));
+    }
+    if (detail.memoryEvents > 0 && memory.length > 0) {
+      lines.push(`the first ${detail.memoryEvents} memory events (the VM's teardown comes last):`);
+      lines.push(...memory.slice(0, detail.memoryEvents));
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,143 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  captureKvmTrace,
+  FLIGHT_RECORDER_EVENTS,
+  GUEST_RAM_EVENTS,
+  GUEST_RAM_INSTANCE,
+  GUEST_RAM_ZAP_FILTER,
+  KvmFlightRecorder,
+  shortenTraceLine,
+  STALL_TRACE_EVENTS,
+} from '../src/kvm-trace-capture.js';
+
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true });
+});
+
+const EXIT_LINE =
+  '   node-812     [001] d..2.  1234.567890: kvm_exit: vcpu 0 reason npf rip 0xffffffff8a2b3c4d info1 0x100000004 info2 0xfee00300';
+const EMULATE_LINE =
+  '   node-812     [001] .....  1234.567901: kvm_emulate_insn: 0:ffffffff8a2b3c4d:89 06 (prot64) failed';
+
+const FAULT_LINE =
+  '   node-812     [001] .....  1234.567950: kvm_page_fault: vcpu 0 rip 0xffffffffc04c3dcc address 0x0000000038332ff8 error_code 0x20000000e';
+const INJECT_LINE = '   node-812     [001] .....  1234.567990: kvm_inj_exception: #PF (0x10)';
+const ZAP_LINE =
+  '   node-812     [000] .....  1235.000100: kvm_tdp_mmu_spte_changed: as id 0 gfn 3e00 level 2 old_spte 600000000be00ef7 new_spte 5a0';
+
+/** Gives the ring at `ring` `tracing_on`, `trace` and enable and filter files for `events`. */
+function fakeRing(ring: string, events: readonly string[]): void {
+  mkdirSync(ring, { recursive: true });
+  writeFileSync(join(ring, 'tracing_on'), '1\n');
+  writeFileSync(join(ring, 'trace'), '# tracer: nop\n');
+  for (const event of events) {
+    mkdirSync(join(ring, 'events', event), { recursive: true });
+    writeFileSync(join(ring, 'events', event, 'enable'), '0\n');
+    writeFileSync(join(ring, 'events', event, 'filter'), 'none\n');
+  }
+}
+
+/** A tracefs stand-in with a ring holding the given KVM events. */
+function fakeTracing(events: readonly string[]): string {
+  const tracing = mkdtempSync(join(tmpdir(), 'kvm-trace-'));
+  directories.push(tracing);
+  fakeRing(
+    tracing,
+    events.map((event) => `kvm/${event}`),
+  );
+  return tracing;
+}
+
+describe('KVM trace capture', () => {
+  it('keeps the event name and fields of a trace line', () => {
+    expect(shortenTraceLine(EXIT_LINE)).toBe(
+      'kvm_exit: vcpu 0 reason npf rip 0xffffffff8a2b3c4d info1 0x100000004 info2 0xfee00300',
+    );
+    expect(shortenTraceLine('# tracer: nop')).toBeUndefined();
+  });
+
+  it('traces the events for its window, then switches tracing and the events off', async () => {
+    const tracing = fakeTracing(STALL_TRACE_EVENTS);
+    const enable = (event: string) =>
+      readFileSync(join(tracing, 'events', 'kvm', event, 'enable'), 'latin1');
+    const lines = await captureKvmTrace(tracing, 20, 1, async (windowMs) => {
+      // The kernel's side: tracing is on, every event enabled, the ring cleared before.
+      expect(windowMs).toBe(20);
+      expect(readFileSync(join(tracing, 'tracing_on'), 'latin1')).toBe('1');
+      expect(readFileSync(join(tracing, 'trace'), 'latin1')).toBe('');
+      for (const event of STALL_TRACE_EVENTS) expect(enable(event)).toBe('1');
+      writeFileSync(join(tracing, 'trace'), `# tracer: nop\n${EXIT_LINE}\n${EMULATE_LINE}\n`);
+    });
+    expect(lines).toEqual([
+      '2 KVM events in 20 ms',
+      'kvm_exit: vcpu 0 reason npf rip 0xffffffff8a2b3c4d info1 0x100000004 info2 0xfee00300',
+    ]);
+    expect(readFileSync(join(tracing, 'tracing_on'), 'latin1')).toBe('0');
+    for (const event of STALL_TRACE_EVENTS) expect(enable(event)).toBe('0');
+  });
+
+  it('says why there is no trace', async () => {
+    expect(await captureKvmTrace('/nonexistent/tracing', 1, 5)).toEqual([
+      'no trace: cannot write /nonexistent/tracing/tracing_on',
+    ]);
+    const tracing = fakeTracing([]);
+    expect(await captureKvmTrace(tracing, 1, 5)).toEqual([
+      `no trace: no KVM events under ${join(tracing, 'events')}`,
+    ]);
+  });
+
+  it('records page faults and injected exceptions while a guest runs, and returns the last', () => {
+    const tracing = fakeTracing(STALL_TRACE_EVENTS);
+    const read = (...path: string[]) => readFileSync(join(tracing, ...path), 'latin1');
+    const recorder = KvmFlightRecorder.start(tracing);
+    if (!(recorder instanceof KvmFlightRecorder)) throw new Error(recorder);
+    expect(read('tracing_on')).toBe('1');
+    expect(read('trace')).toBe('');
+    for (const event of FLIGHT_RECORDER_EVENTS) expect(read('events', event, 'enable')).toBe('1');
+    // Only the few events of page faults and injections: an exit's is not recorded.
+    expect(read('events', 'kvm', 'kvm_exit', 'enable')).toBe('0\n');
+    writeFileSync(join(tracing, 'trace'), `# tracer: nop\n${FAULT_LINE}\n${INJECT_LINE}\n`);
+    expect(recorder.stop({ lastEvents: 1, memoryEvents: 5 })).toEqual([
+      'events by kind: kvm_page_fault 1, kvm_inj_exception 1',
+      'the last 1 page faults and injections:',
+      'kvm_inj_exception: #PF (0x10)',
+    ]);
+    expect(read('tracing_on')).toBe('0');
+    for (const event of FLIGHT_RECORDER_EVENTS) expect(read('events', event, 'enable')).toBe('0');
+    expect(KvmFlightRecorder.start('/nonexistent/tracing')).toBe(
+      'no trace: cannot write /nonexistent/tracing/tracing_on',
+    );
+  });
+
+  it('keeps the events that took guest RAM away in a ring of their own', () => {
+    const tracing = fakeTracing(STALL_TRACE_EVENTS);
+    const instance = join(tracing, 'instances', GUEST_RAM_INSTANCE);
+    fakeRing(instance, GUEST_RAM_EVENTS);
+    const enable = (event: string) =>
+      readFileSync(join(instance, 'events', event, 'enable'), 'latin1');
+    const recorder = KvmFlightRecorder.start(tracing);
+    if (!(recorder instanceof KvmFlightRecorder)) throw new Error(recorder);
+    expect(readFileSync(join(instance, 'tracing_on'), 'latin1')).toBe('1');
+    for (const event of GUEST_RAM_EVENTS) expect(enable(event)).toBe('1');
+    writeFileSync(join(tracing, 'trace'), `${EXIT_LINE}\n`);
+    writeFileSync(join(instance, 'trace'), `# tracer: nop\n${ZAP_LINE}\n`);
+    // After a stall the exits' ring holds the stall's own window: only the guest RAM events.
+    expect(
+      readFileSync(
+        join(instance, 'events', 'kvmmmu', 'kvm_tdp_mmu_spte_changed', 'filter'),
+        'latin1',
+      ),
+    ).toBe(GUEST_RAM_ZAP_FILTER);
+    expect(recorder.stop({ lastEvents: 0, memoryEvents: 5 })).toEqual([
+      'events by kind: kvm_exit 1, kvm_tdp_mmu_spte_changed 1',
+      "the first 5 memory events (the VM's teardown comes last):",
+      'kvm_tdp_mmu_spte_changed: as id 0 gfn 3e00 level 2 old_spte 600000000be00ef7 new_spte 5a0',
+    ]);
+    expect(readFileSync(join(instance, 'tracing_on'), 'latin1')).toBe('0');
+    for (const event of GUEST_RAM_EVENTS) expect(enable(event)).toBe('0');
+  });
+});
