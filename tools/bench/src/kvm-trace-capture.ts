@@ -95,24 +95,16 @@ function readEvents(tracing: string): string[] | undefined {
 /**
  * Events of the host's memory management around a running guest: every change to the VMM
  * process's address space that KVM's MMU notifier hears of (`kvm_unmap_hva_range`, whether or
- * not it touches guest RAM: each one also sends a TLB shootdown to the CPU running the vCPU),
- * KVM's TDP MMU dropping a present mapping of guest memory (`kvm_tdp_mmu_spte_changed`,
- * filtered by {@link GUEST_RAM_ZAP_FILTER}: migration, compaction, a huge page split or
- * collapsed, `madvise`; and the VM's own teardown, which comes last), the notifier changing
- * one page's mapping (`kvm_set_spte_hva`: copy-on-write, KSM), and page migrations by cause.
+ * not it touches guest RAM: each one also makes the kernel shoot down the TLB of the CPU that
+ * runs the vCPU), the notifier changing one page's mapping (`kvm_set_spte_hva`: copy-on-write,
+ * KSM), and page migrations by cause. (KVM's `kvm_tdp_mmu_spte_changed`, which would show guest
+ * mappings dropped, was tried too: the first outer host that traced it hung for good.)
  */
 export const GUEST_RAM_EVENTS = [
   'kvm/kvm_unmap_hva_range',
-  'kvmmmu/kvm_tdp_mmu_spte_changed',
   'kvm/kvm_set_spte_hva',
   'migrate/mm_migrate_pages',
 ] as const;
-
-/**
- * The filter on `kvm_tdp_mmu_spte_changed` that keeps a present mapping becoming non-present:
- * bit 11 of an SPTE is KVM's `SPTE_MMU_PRESENT_MASK` (Linux 5.13 and later).
- */
-export const GUEST_RAM_ZAP_FILTER = 'old_spte & 2048 && !(new_spte & 2048)';
 
 /** The tracefs instance (a ring of its own) that {@link KvmFlightRecorder} keeps them in. */
 export const GUEST_RAM_INSTANCE = 'vmm-guest-ram';
@@ -169,10 +161,6 @@ export class KvmFlightRecorder {
     } catch {
       // Without instances the recording goes on with the exits' ring alone.
     }
-    control(
-      join(instance, 'events', 'kvmmmu', 'kvm_tdp_mmu_spte_changed', 'filter'),
-      GUEST_RAM_ZAP_FILTER,
-    );
     const guestRamEnables = armRing(instance, GUEST_RAM_EVENTS);
     control(join(instance, 'tracing_on'), '1');
     control(on, '1');
@@ -198,7 +186,7 @@ export class KvmFlightRecorder {
       lines.push(...faults.slice(-detail.lastEvents));
     }
     if (detail.memoryEvents > 0 && memory.length > 0) {
-      lines.push(`the first ${detail.memoryEvents} memory events (the VM's teardown comes last):`);
+      lines.push(`the first ${detail.memoryEvents} memory events:`);
       lines.push(...memory.slice(0, detail.memoryEvents));
     }
     return lines;
