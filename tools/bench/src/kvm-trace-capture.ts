@@ -43,8 +43,21 @@ function control(path: string, text: string): boolean {
  * flags and timestamp in front are the same for every line of one looping vCPU thread.
  */
 export function shortenTraceLine(line: string): string | undefined {
-  const event = /^\s*\S.*?\s\d+\.\d+: (\w+: .*)$/.exec(line);
-  return event?.[1];
+  return parseTraceLine(line)?.text;
+}
+
+/** One event of a tracefs ring: when it happened (the ring's clock) and what it says. */
+interface TraceEvent {
+  /** Its timestamp, in seconds. */
+  readonly seconds: number;
+  /** The event's name and fields, as {@link shortenTraceLine} gives them. */
+  readonly text: string;
+}
+
+/** The timestamp and `<event>: <fields>` of one event line of a `trace` file. */
+function parseTraceLine(line: string): TraceEvent | undefined {
+  const event = /^\s*\S.*?\s(\d+\.\d+): (\w+: .*)$/.exec(line);
+  return event === null ? undefined : { seconds: Number(event[1]), text: event[2]! };
 }
 
 /**
@@ -76,17 +89,20 @@ export async function captureKvmTrace(
   }
   const events = readEvents(tracing);
   if (events === undefined) return [`no trace: cannot read ${join(tracing, 'trace')}`];
-  return [`${events.length} KVM events in ${windowMs} ms`, ...events.slice(0, firstLines)];
+  return [
+    `${events.length} KVM events in ${windowMs} ms`,
+    ...events.slice(0, firstLines).map((event) => event.text),
+  ];
 }
 
-/** The event lines of `tracing`'s ring, shortened, or `undefined` when it cannot be read. */
-function readEvents(tracing: string): string[] | undefined {
+/** The events of the ring at `ring`, in order, or `undefined` when it cannot be read. */
+function readEvents(ring: string): TraceEvent[] | undefined {
   try {
-    return readFileSync(join(tracing, 'trace'), 'latin1')
+    return readFileSync(join(ring, 'trace'), 'latin1')
       .split('\n')
       .filter((line) => !line.startsWith('#'))
-      .map(shortenTraceLine)
-      .filter((line) => line !== undefined);
+      .map(parseTraceLine)
+      .filter((event) => event !== undefined);
   } catch {
     return undefined;
   }
@@ -109,11 +125,11 @@ export const GUEST_RAM_EVENTS = [
 /** The tracefs instance (a ring of its own) that {@link KvmFlightRecorder} keeps them in. */
 export const GUEST_RAM_INSTANCE = 'vmm-guest-ram';
 
-/** `events` (shortened trace lines) counted by event name: `kvm_page_fault 250, ...`, or `none`. */
-function countByKind(events: readonly string[]): string {
+/** `events` counted by event name: `kvm_page_fault 250, ...`, or `none`. */
+function countByKind(events: readonly TraceEvent[]): string {
   const counts = new Map<string, number>();
-  for (const event of events) {
-    const kind = event.slice(0, event.indexOf(':'));
+  for (const { text } of events) {
+    const kind = text.slice(0, text.indexOf(':'));
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
   if (counts.size === 0) return 'none';
@@ -181,13 +197,23 @@ export class KvmFlightRecorder {
     if (faults === undefined) return [`no trace: cannot read ${join(this.tracing, 'trace')}`];
     const memory = this.guestRamEnables.length > 0 ? (readEvents(instance) ?? []) : [];
     const lines = [`events by kind: ${countByKind([...faults, ...memory])}`];
+    // Guest RAM is first touched by the guest's first instruction: its first nested page fault.
+    const guestStart = faults.find((event) => event.text.startsWith('kvm_page_fault:'))?.seconds;
+    if (guestStart !== undefined && memory.length > 0) {
+      const whileRunning = memory.filter((event) => event.seconds >= guestStart);
+      lines.push(`memory events once the guest ran: ${countByKind(whileRunning)}`);
+    }
     if (detail.lastEvents > 0) {
       lines.push(`the last ${detail.lastEvents} page faults and injections:`);
-      lines.push(...faults.slice(-detail.lastEvents));
+      lines.push(...faults.slice(-detail.lastEvents).map((event) => event.text));
     }
     if (detail.memoryEvents > 0 && memory.length > 0) {
+      const since = (event: TraceEvent): string =>
+        guestStart === undefined
+          ? ''
+          : `${Math.round((event.seconds - guestStart) * 1000)} ms after the guest's start: `;
       lines.push(`the first ${detail.memoryEvents} memory events:`);
-      lines.push(...memory.slice(0, detail.memoryEvents));
+      lines.push(...memory.slice(0, detail.memoryEvents).map((event) => since(event) + event.text));
     }
     return lines;
   }

@@ -122,13 +122,16 @@ describe('KVM trace capture', () => {
     if (!(recorder instanceof KvmFlightRecorder)) throw new Error(recorder);
     expect(readFileSync(join(instance, 'tracing_on'), 'latin1')).toBe('1');
     for (const event of GUEST_RAM_EVENTS) expect(enable(event)).toBe('1');
-    writeFileSync(join(tracing, 'trace'), `${EXIT_LINE}\n`);
-    writeFileSync(join(instance, 'trace'), `# tracer: nop\n${UNMAP_LINE}\n`);
-    // After a stall the exits' ring holds the stall's own window: only the guest RAM events.
+    writeFileSync(join(tracing, 'trace'), `${FAULT_LINE}\n`);
+    const before = UNMAP_LINE.replace('1235.000100', '1234.000000');
+    writeFileSync(join(instance, 'trace'), `# tracer: nop\n${before}\n${UNMAP_LINE}\n`);
+    // After a stall the faults' ring holds the stall's own window: only the memory events.
     expect(recorder.stop({ lastEvents: 0, memoryEvents: 5 })).toEqual([
-      'events by kind: kvm_exit 1, kvm_unmap_hva_range 1',
+      'events by kind: kvm_page_fault 1, kvm_unmap_hva_range 2',
+      'memory events once the guest ran: kvm_unmap_hva_range 1',
       'the first 5 memory events:',
-      'kvm_unmap_hva_range: mmu notifier unmap range: 0x7f5600000000 -- 0x7f5600200000',
+      "-568 ms after the guest's start: kvm_unmap_hva_range: mmu notifier unmap range: 0x7f5600000000 -- 0x7f5600200000",
+      "432 ms after the guest's start: kvm_unmap_hva_range: mmu notifier unmap range: 0x7f5600000000 -- 0x7f5600200000",
     ]);
     expect(readFileSync(join(instance, 'tracing_on'), 'latin1')).toBe('0');
     for (const event of GUEST_RAM_EVENTS) expect(enable(event)).toBe('0');
