@@ -8,7 +8,8 @@ import { KILLED_AT_OUTER_DEADLINE } from './vmm-exit-codes.js';
  * host's deadline (exit 137) and the output stopping mid-line (the outer script's `echo` after
  * the command adds the one newline at the end). `null` otherwise. In the nested test bed this
  * has been seen through either decompression and with or without buffered console writes, as
- * often as the triple faults of the emulated nested paging (docs/BENCHMARKS.md); a guest that
+ * often as the triple faults, and traced to the same cause: the emulated SVM resuming the inner
+ * guest at the outer KVM's own RIP with the outer host's CR3 (docs/BENCHMARKS.md); a guest that
  * hangs at a prompt or after its marker is not matched, so a vmm that loses input still fails
  * at once.
  */

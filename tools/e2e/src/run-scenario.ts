@@ -375,7 +375,7 @@ function retryCause(attempt: ScenarioAttempt): RetryCause | null {
   if (tripleFault !== null) {
     return {
       what: `the inner guest triple-faulted ("${tripleFault}")`,
-      why: 'the emulated nested paging occasionally faults the inner guest',
+      why: "the emulated SVM occasionally resumes the inner guest with the outer host's state",
     };
   }
   const stall = innerStall(attempt.transcript);
@@ -383,7 +383,7 @@ function retryCause(attempt: ScenarioAttempt): RetryCause | null {
     ? null
     : {
         what: `the inner guest stalled in mid-line before its /init marker ("${stall}")`,
-        why: 'the emulated nested paging occasionally stops the inner guest',
+        why: "the emulated SVM occasionally resumes the inner guest with the outer host's state",
       };
 }
 
@@ -398,8 +398,9 @@ function retryCause(attempt: ScenarioAttempt): RetryCause | null {
  *
  * When the outer host's kernel panics (QEMU's software emulation occasionally corrupts it), or
  * oopses in an attempt that failed, or the outer host freezes or resets itself, or the inner
- * x86 guest triple-faults (in this test bed a fault of the emulated nested paging, as far as
- * traced: see {@link innerTripleFault}) or stalls in mid-line before its marker
+ * x86 guest triple-faults (in this test bed the emulated SVM resuming the inner guest with the
+ * outer host's RIP and CR3, as traced: see {@link innerTripleFault} and docs/BENCHMARKS.md) or
+ * stalls in mid-line before its marker
  * ({@link innerStall}), the scenario runs once more;
  * `retried` and a note say so, and a `vmm-e2e: ...` line is logged. A second fault is reported
  * as the failure it is.

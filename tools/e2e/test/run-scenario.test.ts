@@ -183,8 +183,8 @@ describe('runScenario with a stand-in QEMU', () => {
     expect(result.attempts[0]!.outerKernelFault).toBeNull();
     expect(result.notes[0]).toBe(
       'attempt 1: the inner guest triple-faulted ("vmm: guest triple-faulted on vCPU 0 ' +
-        '(rip=0xfff0 rsp=0x0 cs=0xf000)"); retrying once (the emulated nested paging ' +
-        'occasionally faults the inner guest)',
+        '(rip=0xfff0 rsp=0x0 cs=0xf000)"); retrying once (the emulated SVM occasionally ' +
+        "resumes the inner guest with the outer host's state)",
     );
   });
 
@@ -195,7 +195,7 @@ describe('runScenario with a stand-in QEMU', () => {
     expect(result.notes[0]).toBe(
       'attempt 1: the inner guest stalled in mid-line before its /init marker ' +
         '("[    1.98] NET: Registered PF_NETLINK/PF_ROUTE protocol famil"); retrying once ' +
-        '(the emulated nested paging occasionally stops the inner guest)',
+        "(the emulated SVM occasionally resumes the inner guest with the outer host's state)",
     );
   });
 
