@@ -230,3 +230,17 @@ export function parseBootRaceOutput(text: string): ParsedBootRaceOutput {
   }
   return parsed;
 }
+
+/**
+ * The race's summary: the runner's own result line, or when the runner was cut off before it
+ * (the outer host's deadline) but reported runs, their summary computed here by
+ * {@link summarizeBootRace}, so that their figures are not lost; `null` with no runs at all.
+ */
+export function raceSummary(
+  parsed: ParsedBootRaceOutput,
+  names: readonly string[],
+  milestones: readonly string[],
+): BootRaceSummary | null {
+  if (parsed.summary !== null) return parsed.summary;
+  return parsed.runs.length === 0 ? null : summarizeBootRace(names, milestones, parsed.runs);
+}

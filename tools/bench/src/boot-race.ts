@@ -37,8 +37,9 @@ import {
   BOOT_RACE_RUNNER_PATH,
   bootRaceOuterCommand,
   bootRacePlan,
+  BOOT_RACE_MARKER_TIMEOUT_MS,
 } from './boot-race-commands.js';
-import { BOOT_RACE_LINE, parseBootRaceOutput } from './boot-race-lines.js';
+import { BOOT_RACE_LINE, parseBootRaceOutput, raceSummary } from './boot-race-lines.js';
 import { formatBootRaceReport } from './boot-race-report.js';
 import { BenchError } from './errors.js';
 
@@ -50,8 +51,12 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 const WATCHDOG_SECONDS_PER_ROUND = 120;
 
-/** Seconds for the outer host to boot and the runner to start and finish. */
-const WATCHDOG_BASE_SECONDS = 120;
+/**
+ * Seconds for the outer host to boot and the runner to start and finish, and room for two runs
+ * that stall and are killed at the marker's deadline (one such run used to outlast the
+ * watchdog, and the whole race's figures were lost).
+ */
+const WATCHDOG_BASE_SECONDS = 120 + (2 * BOOT_RACE_MARKER_TIMEOUT_MS) / 1000;
 
 function positive(text: string, option: string): number {
   const value = Number(text);
@@ -130,13 +135,24 @@ async function main(): Promise<number> {
   for (const problem of parsed.problems) console.log(`problem: ${problem}`);
   if (parsed.failure !== null) console.log(`runner failed: ${parsed.failure}`);
   for (const line of parsed.logs) console.log(`log: ${line}`);
-  if (parsed.summary === null) {
+  const summary = raceSummary(
+    parsed,
+    plan.candidates.map((candidate) => candidate.name),
+    plan.milestones,
+  );
+  if (parsed.summary === null && summary !== null) {
+    console.log(
+      `note: the runner ended before its result line; the figures are of the ` +
+        `${parsed.runs.length} runs it reported`,
+    );
+  }
+  if (summary === null) {
     for (const failure of result.failures) console.log(`failure: ${failure}`);
     throw new BenchError(
       `the race produced no result line; the outer console is in ${result.runDir}/console.log`,
     );
   }
-  console.log(formatBootRaceReport(parsed.summary, parsed.runs, plan).trimEnd());
+  console.log(formatBootRaceReport(summary, parsed.runs, plan).trimEnd());
   console.log(`  inner kernel command line of both: ${cmdline}`);
   for (const candidate of plan.candidates) {
     console.log(`  ${candidate.name}: ${candidate.argv.map(shellQuote).join(' ')}`);

@@ -4,6 +4,7 @@ import {
   formatResultLine,
   formatRunLine,
   parseBootRaceOutput,
+  raceSummary,
   summarizeBootRace,
   type BootRaceRun,
 } from '../src/boot-race-lines.js';
@@ -117,5 +118,20 @@ describe('parseBootRaceOutput', () => {
     expect(parsed.problems).toHaveLength(3);
     expect(parsed.problems[0]).toMatch(/^unreadable run line: /);
     expect(parsed.problems[2]).toMatch(/^unreadable result line: /);
+  });
+});
+
+describe('raceSummary', () => {
+  it("takes the runner's result line, or sums up the runs of a runner cut off before it", () => {
+    const runs = [run('vmm', 1, 300), run('qemu', 1, 400), run('vmm', 2, 100)];
+    const lines = runs.map((each) => formatRunLine(each));
+    const cutOff = parseBootRaceOutput(`${lines.join('\n')}\nKilled\n`);
+    expect(raceSummary(cutOff, ['vmm', 'qemu'], [BANNER])).toEqual(
+      summarizeBootRace(['vmm', 'qemu'], [BANNER], runs),
+    );
+    const own = summarizeBootRace(['vmm', 'qemu'], [BANNER], runs.slice(0, 2));
+    const finished = parseBootRaceOutput([...lines, formatResultLine(own)].join('\n'));
+    expect(raceSummary(finished, ['vmm', 'qemu'], [BANNER])).toEqual(own);
+    expect(raceSummary(parseBootRaceOutput('Killed\n'), ['vmm', 'qemu'], [BANNER])).toBeNull();
   });
 });
