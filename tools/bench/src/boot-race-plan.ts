@@ -30,8 +30,8 @@ export interface BootRacePlan {
   /** The candidates, in the order each round starts them; the first is compared to the second. */
   candidates: readonly BootRaceCandidate[];
   /**
-   * Whether KVM's events are recorded during each run (`KvmFlightRecorder`), the last of them
-   * printed when a run fails; off when absent. The recording slows every exit, so it is for
+   * Whether KVM's events are recorded during each run (`KvmFlightRecorder`): their counts
+   * printed for every run, the events themselves when a run fails; off when absent. The recording slows every exit, so it is for
    * hunting faults, not for figures.
    */
   traceKvm?: boolean;

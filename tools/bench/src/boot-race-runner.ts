@@ -49,7 +49,7 @@ interface TimedRun {
   tail: string;
   /** What a timed-out candidate's threads and VM were doing before it was killed. */
   stall: string[];
-  /** The last of KVM's events recorded during the run, when the plan asks for them. */
+  /** What the flight recording says of the run (see `KvmFlightRecorder.stop`), when asked for. */
   recorded: string[];
 }
 

@@ -10,8 +10,8 @@
  *                                [--trace-kvm]
  *
  * `--quiet-kernel` adds `quiet` to the inner kernel's command line (of both candidates).
- * `--trace-kvm` records the outer KVM's events during every run and prints the last of them for
- * a run that fails (a hunt for the inner guests' faults: the recording slows exits). Prints
+ * `--trace-kvm` records the outer KVM's events during every run and prints their counts, and
+ * for a run that fails the events themselves (a hunt for the inner guests' faults). Prints
  * the outer console live on stderr (unless `--quiet`), then the figures on stdout. Exits 0
  * when every run reached the marker, whatever the ratio (a benchmark reports, it does not judge),
  * and 1 otherwise.

@@ -8,10 +8,10 @@ import { setTimeout as delay } from 'node:timers/promises';
  * handles and which exceptions it injects back.
  */
 export const STALL_TRACE_EVENTS = [
-  'kvm_exit',
-  'kvm_emulate_insn',
-  'kvm_page_fault',
-  'kvm_inj_exception',
+  'kvm/kvm_exit',
+  'kvm/kvm_emulate_insn',
+  'kvm/kvm_page_fault',
+  'kvm/kvm_inj_exception',
 ] as const;
 
 /** Per-CPU ring size asked for while tracing: a busy loop fills ~100 KiB in a 20 ms window. */
@@ -38,32 +38,39 @@ function control(path: string, text: string): boolean {
   }
 }
 
-/**
- * One event line of a tracefs `trace` file, shortened to `<event>: <fields>`: the task, CPU,
- * flags and timestamp in front are the same for every line of one looping vCPU thread.
- */
-export function shortenTraceLine(line: string): string | undefined {
-  return parseTraceLine(line)?.text;
-}
-
 /** One event of a tracefs ring: when it happened (the ring's clock) and what it says. */
-interface TraceEvent {
+export interface TraceEvent {
   /** Its timestamp, in seconds. */
   readonly seconds: number;
-  /** The event's name and fields, as {@link shortenTraceLine} gives them. */
+  /**
+   * The event's name and fields, `<event>: <fields>`: the task, CPU and flags in front are the
+   * same for every line of one looping vCPU thread, and are left out.
+   */
   readonly text: string;
 }
 
-/** The timestamp and `<event>: <fields>` of one event line of a `trace` file. */
-function parseTraceLine(line: string): TraceEvent | undefined {
+/** One event line of a tracefs `trace` file, parsed; `undefined` for a comment or other line. */
+export function parseTraceLine(line: string): TraceEvent | undefined {
   const event = /^\s*\S.*?\s(\d+\.\d+): (\w+: .*)$/.exec(line);
   return event === null ? undefined : { seconds: Number(event[1]), text: event[2]! };
 }
 
 /**
+ * Switches tracing off in tracefs at `tracing`, empties its ring and enables `events` there:
+ * the enable files that took, or a line saying why tracing cannot go on (no tracefs there, or
+ * none of the events in it: a kernel built without KVM's tracepoints).
+ */
+function armTracing(tracing: string, events: readonly string[]): string[] | string {
+  const on = join(tracing, 'tracing_on');
+  if (!control(on, '0')) return `no trace: cannot write ${on}`;
+  const enabled = armRing(tracing, events);
+  return enabled.length > 0 ? enabled : `no trace: no KVM events under ${join(tracing, 'events')}`;
+}
+
+/**
  * Traces {@link STALL_TRACE_EVENTS} for `windowMs` through the tracefs directory `tracing`
  * (`/sys/kernel/debug/tracing` once debugfs is mounted) and returns how many event lines the
- * window held, then the first `firstLines` of them shortened by {@link shortenTraceLine}.
+ * window held, then the `text` of the first `firstLines` of them ({@link parseTraceLine}).
  * Tracing is left off and the events disabled afterwards. Returns one line saying why when
  * `tracing` is not there or has none of the events (a kernel built without KVM's tracepoints).
  */
@@ -73,13 +80,9 @@ export async function captureKvmTrace(
   firstLines: number,
   wait: TraceWindow = delay,
 ): Promise<string[]> {
+  const enabled = armTracing(tracing, STALL_TRACE_EVENTS);
+  if (typeof enabled === 'string') return [enabled];
   const on = join(tracing, 'tracing_on');
-  if (!control(on, '0')) return [`no trace: cannot write ${on}`];
-  const enabled = armRing(
-    tracing,
-    STALL_TRACE_EVENTS.map((event) => `kvm/${event}`),
-  );
-  if (enabled.length === 0) return [`no trace: no KVM events under ${join(tracing, 'events')}`];
   control(on, '1');
   try {
     await wait(windowMs);
@@ -167,19 +170,17 @@ export class KvmFlightRecorder {
    * saying why when it cannot (no tracefs there, or no KVM events in it).
    */
   static start(tracing: string): KvmFlightRecorder | string {
-    const on = join(tracing, 'tracing_on');
-    if (!control(on, '0')) return `no trace: cannot write ${on}`;
-    const enables = armRing(tracing, FLIGHT_RECORDER_EVENTS);
-    if (enables.length === 0) return `no trace: no KVM events under ${join(tracing, 'events')}`;
+    const enables = armTracing(tracing, FLIGHT_RECORDER_EVENTS);
+    if (typeof enables === 'string') return enables;
     const instance = join(tracing, 'instances', GUEST_RAM_INSTANCE);
     try {
       mkdirSync(instance, { recursive: true });
     } catch {
-      // Without instances the recording goes on with the exits' ring alone.
+      // Without instances the recording goes on with the faults' ring alone.
     }
     const guestRamEnables = armRing(instance, GUEST_RAM_EVENTS);
     control(join(instance, 'tracing_on'), '1');
-    control(on, '1');
+    control(join(tracing, 'tracing_on'), '1');
     return new KvmFlightRecorder(tracing, enables, guestRamEnables);
   }
 
