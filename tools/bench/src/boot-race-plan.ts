@@ -31,8 +31,8 @@ export interface BootRacePlan {
   candidates: readonly BootRaceCandidate[];
   /**
    * Whether KVM's events are recorded during each run (`KvmFlightRecorder`): their counts
-   * printed for every run, the events themselves when a run fails; off when absent. The recording slows every exit, so it is for
-   * hunting faults, not for figures.
+   * printed for every run, the events themselves when a run fails; off when absent. It is for
+   * hunting faults, not for figures: tracing adds work in the outer host while the guest boots.
    */
   traceKvm?: boolean;
 }
