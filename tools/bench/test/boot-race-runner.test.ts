@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseBootRaceOutput } from '../src/boot-race-lines.js';
-import { encodeBootRacePlan, type BootRacePlan } from '../src/boot-race-plan.js';
+import {
+  encodeBootRacePlan,
+  type BootRaceCandidate,
+  type BootRacePlan,
+} from '../src/boot-race-plan.js';
 
 const runner = fileURLToPath(new URL('../dist/boot-race-runner.js', import.meta.url));
 const built = existsSync(runner);
@@ -34,6 +38,21 @@ const QUICK_TIMEOUTS = {
   exitTimeoutMs: 300,
   settleMs: 0,
 } satisfies Omit<BootRacePlan, 'candidates'>;
+
+/**
+ * A quick plan whose one round runs `candidate` under test, then a candidate that shows the
+ * marker at once (a race needs two).
+ */
+function quickPlanFor(
+  candidate: BootRaceCandidate,
+  extra: Partial<BootRacePlan> = {},
+): BootRacePlan {
+  return {
+    ...QUICK_TIMEOUTS,
+    ...extra,
+    candidates: [candidate, { name: 'quick', argv: ['sh', '-c', 'echo INIT-OK'] }],
+  };
+}
 
 describe.skipIf(!built)('the boot race runner (built)', () => {
   it('times stand-in VMMs to a milestone and the marker, alternating, and flags a failure', async () => {
@@ -96,26 +115,17 @@ describe.skipIf(!built)('the boot race runner (built)', () => {
   });
 
   it('does not count a marker that comes while a timed-out candidate is watched', async () => {
-    const plan: BootRacePlan = {
-      ...QUICK_TIMEOUTS,
-      candidates: [
-        { name: 'late', argv: ['sh', '-c', 'sleep 0.6; echo INIT-OK; exec sleep 10'] },
-        { name: 'quick', argv: ['sh', '-c', 'echo INIT-OK'] },
-      ],
-    };
+    const plan = quickPlanFor({
+      name: 'late',
+      argv: ['sh', '-c', 'sleep 0.6; echo INIT-OK; exec sleep 10'],
+    });
     const [late] = parseBootRaceOutput((await race(plan)).stdout).runs;
     expect(late).toMatchObject({ markerMs: null, signal: 'SIGKILL' });
     expect(late?.error).toBe('no INIT-OK within 0.3 s; killed');
   });
 
   it("says what a timed-out candidate's threads did in its last second", async () => {
-    const plan: BootRacePlan = {
-      ...QUICK_TIMEOUTS,
-      candidates: [
-        { name: 'spinning', argv: ['sh', '-c', 'while :; do :; done'] },
-        { name: 'quick', argv: ['sh', '-c', 'echo INIT-OK'] },
-      ],
-    };
+    const plan = quickPlanFor({ name: 'spinning', argv: ['sh', '-c', 'while :; do :; done'] });
     const { stdout } = await race(plan);
     const stalled = parseBootRaceOutput(stdout).logs.filter((line) =>
       line.startsWith('spinning #1: stalled: '),
@@ -129,14 +139,7 @@ describe.skipIf(!built)('the boot race runner (built)', () => {
   });
 
   it("prints each run's recording of KVM's events when the plan asks for one", async () => {
-    const plan: BootRacePlan = {
-      ...QUICK_TIMEOUTS,
-      traceKvm: true,
-      candidates: [
-        { name: 'broken', argv: ['sh', '-c', 'exit 4'] },
-        { name: 'quick', argv: ['sh', '-c', 'echo INIT-OK'] },
-      ],
-    };
+    const plan = quickPlanFor({ name: 'broken', argv: ['sh', '-c', 'exit 4'] }, { traceKvm: true });
     const logs = parseBootRaceOutput((await race(plan)).stdout).logs;
     const recorded = logs.filter((line) => line.startsWith('broken #1: recorded: '));
     // This machine's tracefs may be absent: then the line says so.
