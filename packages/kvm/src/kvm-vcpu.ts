@@ -106,9 +106,11 @@ export class KvmVcpu implements Vcpu {
    * by a kick or another signal (EINTR, EAGAIN) returns `{ kind: 'interrupted' }`; other
    * failures throw {@link KvmError}. Port writes KVM buffered meanwhile (see
    * {@link KvmVirt.bufferPortWrites}) come out first, one `out` exit per call, and the exit
-   * that followed them after.
+   * that followed them after. A closed vCPU throws {@link KvmError} (EBADF) before anything
+   * reads its `kvm_run` area, which closing unmapped.
    */
   run(): VmExit {
+    if (this.#closed) this.#throwClosed('KVM_RUN');
     const ring = this.#ring;
     if (ring !== undefined) {
       const buffered = ring.next();
