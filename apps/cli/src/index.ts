@@ -13,5 +13,6 @@ export {
   type FilteredInput,
 } from './console-escape.js';
 export { EXIT_CODES, exitCodeFor } from './exit-codes.js';
+export { failureHint } from './failure-hint.js';
 export { HELP } from './help.js';
 export { runVm, type Terminal } from './run-vm.js';

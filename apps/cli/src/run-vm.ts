@@ -4,6 +4,7 @@ import { backendFor } from './backends.js';
 import { ConsoleEscapeFilter, ESCAPE_HELP } from './console-escape.js';
 import type { CliOptions } from './cli-options.js';
 import { exitCodeFor } from './exit-codes.js';
+import { failureHint } from './failure-hint.js';
 
 /** The terminal `vmm` talks to: standard streams, as injectable for tests. */
 export interface Terminal {
@@ -59,6 +60,8 @@ export async function runVm(
     const outcome = await vm.exited;
     if (!vm.console.readableEnded) await once(vm.console, 'end');
     terminal.stderr.write(`${raw ? '\r\n' : ''}vmm: ${describeOutcome(outcome)}\n`);
+    const hint = failureHint(outcome, options.accel);
+    if (hint !== undefined) terminal.stderr.write(`vmm: hint: ${hint}\n`);
     return exitCodeFor(outcome);
   } finally {
     terminal.stdin.off('data', onInput);

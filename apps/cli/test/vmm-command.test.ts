@@ -92,7 +92,9 @@ describe.skipIf(!hasKvm || !hasKernel)('the vmm command booting the Debian kerne
       expect(stderr).toMatch(
         /^vmm: the hypervisor could not continue the guest on vCPU 0: emulation failure \(internal error 1, data .*\) at rip=0x[0-9a-f]+ /,
       );
-      expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      const lines = stderr.split('\n').filter(Boolean);
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toMatch(/^vmm: hint: this host's KVM is kvm_pvm \(shadow paging\)/);
       expect(status).toBe(5);
     } else {
       expect(stdout).toContain('VMM-GUEST-INIT-OK');
