@@ -132,7 +132,6 @@ export class KvmVcpu implements Vcpu {
 
   /** One KVM_RUN: the exit it reports, or `interrupted` for a kick. */
   #enter(): VmExit {
-    if (this.#closed) this.#throwClosed('KVM_RUN');
     if (this.#libc.ioctlValue(this.fd, KVM_RUN, 0) < 0) {
       const errno = this.#libc.errno();
       if (errno === Errno.EINTR || errno === Errno.EAGAIN) {
