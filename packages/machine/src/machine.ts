@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Duplex } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
+import type { Duplex } from 'node:stream';
 import {
   GuestMemory,
   MmioBus,
@@ -11,14 +10,10 @@ import {
   type VirtBackend,
   type VirtHandle,
 } from '@vmm/core';
-import {
-  ARCH_PROFILES,
-  type ArchProfile,
-  type ConsoleInput,
-  type RamRange,
-} from './arch-profile.js';
+import { ARCH_PROFILES, type ArchProfile, type RamRange } from './arch-profile.js';
 import type { BootLoader } from '@vmm/bootloader';
 import { BufferedWritesFlush } from './buffered-writes-flush.js';
+import { ConsoleStream } from './console-stream.js';
 import { MachineConfigError, VcpuWorkerError } from './errors.js';
 import {
   DEFAULT_KERNEL_DECOMPRESSION,
@@ -56,16 +51,6 @@ function memorySlots(ranges: readonly RamRange[]): RamRange[] {
 }
 
 /**
- * How long the console pump lets guest output gather after handing a batch on: at most this
- * much added latency, in exchange for one wake-up of the main thread per burst rather than per
- * byte (each wake-up is work on another host CPU while the guest runs).
- */
-const CONSOLE_BATCH_MS = 4;
-
-/** How long to wait before offering the guest keystrokes its full receive FIFO refused. */
-const INPUT_RETRY_MS = 5;
-
-/**
  * How often the main thread looks whether to kick the vCPU while the hypervisor buffers
  * its port writes ({@link BufferedWritesFlush}), so that a write no exit followed (the last byte
  * of an early console line) reaches its device within about twice this long.
@@ -81,6 +66,7 @@ export class Machine {
   readonly #control = VcpuControl.create();
   readonly #kicks = new Map<number, VirtHandle>();
   readonly #consoleRing = SharedByteRing.create();
+  readonly #consoleStream: ConsoleStream;
   readonly #profile: ArchProfile;
   readonly #uartState: SharedArrayBuffer;
   readonly #threads: readonly VcpuThread[];
@@ -88,7 +74,11 @@ export class Machine {
   /** Looks whether to kick the vCPU whose port writes may be buffered (one vCPU, x86), if any. */
   #flushTimer: NodeJS.Timeout | undefined;
 
-  /** The guest's serial console: readable guest output, writable guest input. */
+  /**
+   * The guest's serial console: readable guest output, writable guest input. Output waits for
+   * its reader: read it (pipe it somewhere, or `resume()` it to discard it), or the guest's
+   * vCPUs wait once ~80 KiB of its output are pending (see {@link ConsoleStream}).
+   */
   readonly console: Duplex;
   /** Guest RAM as the host sees it (reads and writes reach the guest). */
   readonly memory: GuestMemory;
@@ -109,12 +99,16 @@ export class Machine {
     this.#uartState = this.#profile.createUartState();
     this.#threads = threads;
     this.memory = memory;
-    this.console = consoleStream(this.#profile.consoleInput(this.#uartState, virt.interrupts));
-    const pumped = this.#pumpConsole();
+    this.#consoleStream = new ConsoleStream(
+      this.#consoleRing,
+      this.#profile.consoleInput(this.#uartState, virt.interrupts),
+    );
+    this.console = this.#consoleStream.duplex;
     const stopped = threads.map((thread, id) => this.#attachVcpu(thread, config, id));
     this.exited = Promise.all(stopped).then(async () => {
       this.#consoleRing.close();
-      await pumped;
+      this.#consoleStream.release();
+      await this.#consoleStream.pumped;
       return this.#outcome ?? { kind: 'stopped' };
     });
   }
@@ -192,8 +186,7 @@ export class Machine {
   /** Stops every vCPU (the outcome is `stopped` unless the guest ended first). */
   stop(): Promise<VmOutcome> {
     this.#settle({ kind: 'stopped' });
-    this.#control.requestStop();
-    for (const kick of this.#kicks.values()) this.#virt.kick(kick);
+    this.#stopVcpus();
     return this.exited;
   }
 
@@ -205,6 +198,16 @@ export class Machine {
     const outcome = await this.stop();
     this.#virt.close();
     return outcome;
+  }
+
+  /**
+   * Asks every vCPU to stop and kicks those running. The console's output stops waiting for
+   * its reader, so that no vCPU stays blocked on a full console ring and misses the request.
+   */
+  #stopVcpus(): void {
+    this.#control.requestStop();
+    this.#consoleStream.release();
+    for (const kick of this.#kicks.values()) this.#virt.kick(kick);
   }
 
   /** Keeps the first outcome: later vCPUs stopping because of it do not overwrite it. */
@@ -240,12 +243,11 @@ export class Machine {
         clearInterval(this.#flushTimer);
         this.#kicks.delete(message.vcpuId);
         this.#settle(message.outcome);
-        this.#control.requestStop();
-        for (const kick of this.#kicks.values()) this.#virt.kick(kick);
+        this.#stopVcpus();
       },
       error: (error) => {
         this.#settle({ kind: 'vmm-error', message: new VcpuWorkerError(error.message).message });
-        this.#control.requestStop();
+        this.#stopVcpus();
       },
     });
     return thread.ended;
@@ -275,16 +277,6 @@ export class Machine {
     await Promise.all(this.#threads.map((thread) => thread.cancel()));
     await this.exited;
     this.#virt.close();
-  }
-
-  async #pumpConsole(): Promise<void> {
-    for (;;) {
-      const bytes = await this.#consoleRing.next();
-      if (bytes.length === 0) break;
-      this.console.push(bytes);
-      await delay(CONSOLE_BATCH_MS);
-    }
-    this.console.push(null);
   }
 }
 
@@ -368,24 +360,4 @@ function readInput(input: string | Uint8Array, what: string): Uint8Array {
       cause: error,
     });
   }
-}
-
-/**
- * The console Duplex: writes go to the UART's receive FIFO, never more than it has room for
- * (so the guest sees no overrun); the rest is offered again shortly, and the write completes
- * only once every byte is in. Nothing typed is lost.
- */
-function consoleStream(input: ConsoleInput): Duplex {
-  return new Duplex({
-    read() {},
-    write(chunk: Buffer, _encoding, callback) {
-      let pending = new Uint8Array(chunk);
-      const offer = (): void => {
-        pending = pending.subarray(input.push(pending.subarray(0, input.space)));
-        if (pending.length === 0) callback();
-        else setTimeout(offer, INPUT_RETRY_MS);
-      };
-      offer();
-    },
-  });
 }

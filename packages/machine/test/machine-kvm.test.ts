@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { FlatBinaryLoader } from '@vmm/bootloader';
 import { Machine, MachineConfigError, type MachineConfig, type VmOutcome } from '../dist/index.js';
@@ -152,6 +154,35 @@ describe.skipIf(!hasKvm)('Machine on KVM with hand-assembled guests', () => {
     );
     expect(output).toBe('!');
     expect(await vm.close()).toEqual({ kind: 'stopped' });
+  });
+
+  it('holds back a guest that floods an unread console, loses none of it, and still stops', async () => {
+    const vm = await Machine.create({
+      backend,
+      memory: '16M',
+      loader: new FlatBinaryLoader({
+        image: Uint8Array.of(
+          ...[0xba, 0xf8, 0x03], //   mov dx, 0x3f8
+          ...[0x31, 0xc0], //         xor ax, ax
+          0xee, //                    next: out dx, al
+          ...[0xfe, 0xc0], //         inc al
+          ...[0xeb, 0xfb], //         jmp next
+        ),
+        loadAddress: 0x1000n,
+        mode: 'real',
+      }),
+    });
+    await delay(1000);
+    const pending = vm.console.readableLength;
+    expect(pending).toBeGreaterThan(0);
+    expect(pending).toBeLessThanOrEqual(vm.console.readableHighWaterMark + 64 * 1024);
+    const chunks: Buffer[] = [];
+    vm.console.on('data', (chunk: Buffer) => chunks.push(chunk));
+    expect(await vm.close()).toEqual({ kind: 'stopped' });
+    if (!vm.console.readableEnded) await once(vm.console, 'end');
+    const output = Buffer.concat(chunks);
+    expect(output.length).toBeGreaterThanOrEqual(pending);
+    expect(output.every((byte, index) => byte === (index & 0xff))).toBe(true);
   });
 
   it('reports a triple fault as its own outcome', async () => {
