@@ -1,5 +1,11 @@
 import { allocateUartState } from './shared-receive-fifo.js';
 import { UartSharedState, type UartStateLayout } from './uart-shared-state.js';
+import {
+  DEFAULT_DIVISOR,
+  DEFAULT_LCR,
+  DEFAULT_MCR,
+  HARDWARE_FIFO_DEPTH,
+} from './uart8250-registers.js';
 
 /* Word 0 holds the ring capacity in bytes (see shared-receive-fifo.ts). */
 /** Word index of the guest's interrupt-enable register (IER, low 4 bits). */
@@ -10,8 +16,28 @@ const OVERRUN = 2;
 const HEAD = 3;
 /** Word index of the count of bytes ever read from the ring (wraps at 2^32). */
 const TAIL = 4;
-/** Bytes before the ring storage: the words above, padded to 32 bytes. */
-const HEADER_BYTES = 32;
+/** Word index of the divisor latch (DLM:DLL). */
+const DIVISOR = 5;
+/** Word index of the line control register. */
+const LCR = 6;
+/** Word index of the modem control register. */
+const MCR = 7;
+/** Word index of the scratch register. */
+const SCR = 8;
+/** Word index of the FIFO enable bit (FCR bit 0 as last written): 1 while enabled. */
+const FIFOS_ENABLED = 9;
+/** Word index of the THR-empty interrupt's pending flag. */
+const THR_EMPTY_PENDING = 10;
+/** Word index of MSR's delta bits (3:0) not yet read. */
+const MODEM_DELTAS = 11;
+/** Word index of the loopback overrun flag: a looped-back byte found the hardware FIFO full. */
+const LOOPED_OVERRUN = 12;
+/** Word index of how many looped-back bytes wait. */
+const LOOPED_COUNT = 13;
+/** Byte offset of the looped-back bytes (the 16-byte hardware FIFO), words 14-17. */
+const LOOPED_BYTES = 56;
+/** Bytes before the ring storage: the words above, padded to 96 bytes. */
+const HEADER_BYTES = 96;
 const LAYOUT: UartStateLayout = {
   headerBytes: HEADER_BYTES,
   head: HEAD,
@@ -21,32 +47,45 @@ const LAYOUT: UartStateLayout = {
 };
 
 /**
- * The part of a 16550A UART that two threads must see: the receive FIFO, filled by the main
- * thread (keystrokes from stdin) and drained by the vCPU worker that runs the device, plus the
- * registers the main thread needs to decide whether new input interrupts the guest.
+ * The whole guest-visible state of a 16550A UART, for every thread that runs it: the receive
+ * FIFO, filled by the main thread (keystrokes from stdin) and drained by the device, and every
+ * register and interrupt flag, so that a {@link Uart8250} built in each vCPU worker around the
+ * same buffer is one UART whichever vCPU the guest reaches it from (the guest serializes its
+ * accesses, as Linux's port lock does; each register is one atomic word).
  *
  * Everything lives in one `SharedArrayBuffer` so the same state can be posted to another thread
  * and wrapped there with `new Uart8250SharedState(buffer)`. Layout, as 32-bit words: 0 capacity,
- * 1 IER, 2 overrun flag, 3 head (bytes ever written), 4 tail (bytes ever read); the ring's bytes
- * start at byte 32, byte `n` of the stream at `32 + n % capacity`. The ring is single-producer,
- * single-consumer: only the main thread calls {@link enqueue} and {@link flagOverrun}; only the
- * device's thread calls {@link dequeue}, {@link discardReceived} and {@link takeOverrun}.
+ * 1 IER, 2 overrun flag, 3 head (bytes ever written), 4 tail (bytes ever read), 5 divisor,
+ * 6 LCR, 7 MCR, 8 SCR, 9 FIFOs enabled, 10 THR empty pending, 11 MSR deltas, 12 loopback
+ * overrun, 13 looped-back count, 14-17 the looped-back bytes; the ring's bytes start at byte 96,
+ * byte `n` of the stream at `96 + n % capacity`. The ring is single-producer, single-consumer:
+ * only the main thread calls {@link enqueue} and {@link flagOverrun}; only the device (the
+ * guest's UART accesses) calls {@link dequeue}, {@link discardReceived} and {@link takeOverrun}.
  */
 export class Uart8250SharedState extends UartSharedState {
   /** The default receive FIFO capacity in bytes. */
   static readonly DEFAULT_CAPACITY = 4096;
 
+  readonly #looped: Uint8Array;
+
   /**
-   * Allocates fresh state with a receive FIFO of `capacity` bytes (a power of two, at least 16,
-   * at most 2^30).
+   * Allocates fresh state, its registers at their reset values, with a receive FIFO of
+   * `capacity` bytes (a power of two, at least 16, at most 2^30).
    */
   static create(capacity: number = Uart8250SharedState.DEFAULT_CAPACITY): Uart8250SharedState {
-    return new Uart8250SharedState(allocateUartState(HEADER_BYTES, capacity, LAYOUT.device));
+    const state = new Uart8250SharedState(
+      allocateUartState(HEADER_BYTES, capacity, LAYOUT.device),
+    );
+    state.divisor = DEFAULT_DIVISOR;
+    state.lcr = DEFAULT_LCR;
+    state.mcr = DEFAULT_MCR;
+    return state;
   }
 
   /** Wraps state that {@link create} allocated, typically in another thread. */
   constructor(buffer: SharedArrayBuffer) {
     super(buffer, LAYOUT);
+    this.#looped = new Uint8Array(buffer, LOOPED_BYTES, HARDWARE_FIFO_DEPTH);
   }
 
   /** The guest's interrupt-enable register (IER); the device writes it, the main thread reads it. */
@@ -59,9 +98,114 @@ export class Uart8250SharedState extends UartSharedState {
     Atomics.store(this.words, IER, value);
   }
 
-  /** Drops every received byte (the guest cleared the receive FIFO). Consumer side only. */
+  /** The divisor latch (DLM << 8 | DLL). */
+  get divisor(): number {
+    return Atomics.load(this.words, DIVISOR);
+  }
+
+  /** Sets the divisor latch. */
+  set divisor(value: number) {
+    Atomics.store(this.words, DIVISOR, value);
+  }
+
+  /** The line control register. */
+  get lcr(): number {
+    return Atomics.load(this.words, LCR);
+  }
+
+  /** Sets the line control register. */
+  set lcr(value: number) {
+    Atomics.store(this.words, LCR, value);
+  }
+
+  /** The modem control register. */
+  get mcr(): number {
+    return Atomics.load(this.words, MCR);
+  }
+
+  /** Sets the modem control register. */
+  set mcr(value: number) {
+    Atomics.store(this.words, MCR, value);
+  }
+
+  /** The scratch register. */
+  get scratch(): number {
+    return Atomics.load(this.words, SCR);
+  }
+
+  /** Sets the scratch register. */
+  set scratch(value: number) {
+    Atomics.store(this.words, SCR, value);
+  }
+
+  /** Whether the FIFOs are enabled (FCR bit 0 as last written). */
+  get fifosEnabled(): boolean {
+    return Atomics.load(this.words, FIFOS_ENABLED) !== 0;
+  }
+
+  /** Records FCR bit 0. */
+  set fifosEnabled(enabled: boolean) {
+    Atomics.store(this.words, FIFOS_ENABLED, enabled ? 1 : 0);
+  }
+
+  /** Whether the THR-empty interrupt is pending (before IER gates it). */
+  get thrEmptyPending(): boolean {
+    return Atomics.load(this.words, THR_EMPTY_PENDING) !== 0;
+  }
+
+  /** Makes the THR-empty interrupt pending, or clears it. */
+  set thrEmptyPending(pending: boolean) {
+    Atomics.store(this.words, THR_EMPTY_PENDING, pending ? 1 : 0);
+  }
+
+  /** MSR's delta bits (3:0) gathered since the guest last read MSR. */
+  get modemDeltas(): number {
+    return Atomics.load(this.words, MODEM_DELTAS);
+  }
+
+  /** Sets MSR's delta bits. */
+  set modemDeltas(value: number) {
+    Atomics.store(this.words, MODEM_DELTAS, value);
+  }
+
+  /** Whether a looped-back byte found the hardware FIFO full since the guest read LSR. */
+  get loopedOverrun(): boolean {
+    return Atomics.load(this.words, LOOPED_OVERRUN) !== 0;
+  }
+
+  /** Sets or clears the loopback overrun. */
+  set loopedOverrun(overrun: boolean) {
+    Atomics.store(this.words, LOOPED_OVERRUN, overrun ? 1 : 0);
+  }
+
+  /** How many looped-back bytes wait (at most the 16-byte hardware FIFO). */
+  get loopedCount(): number {
+    return Atomics.load(this.words, LOOPED_COUNT);
+  }
+
+  /** Queues a byte transmitted in loopback; false (nothing stored) when the 16 bytes are taken. */
+  pushLooped(value: number): boolean {
+    const count = this.loopedCount;
+    if (count >= HARDWARE_FIFO_DEPTH) return false;
+    Atomics.store(this.#looped, count, value);
+    Atomics.store(this.words, LOOPED_COUNT, count + 1);
+    return true;
+  }
+
+  /** Takes the oldest looped-back byte, or `undefined` if none. */
+  shiftLooped(): number | undefined {
+    const count = this.loopedCount;
+    if (count === 0) return undefined;
+    const value = Atomics.load(this.#looped, 0);
+    this.#looped.copyWithin(0, 1, count);
+    Atomics.store(this.words, LOOPED_COUNT, count - 1);
+    return value;
+  }
+
+  /** Drops every waiting byte, received and looped back (the guest cleared the receive FIFO). */
   discardReceived(): void {
     this.fifo.discard();
+    Atomics.store(this.words, LOOPED_COUNT, 0);
   }
 
   /** Records that received bytes were dropped because the FIFO was full. Producer side only. */

@@ -2,12 +2,8 @@ import type { InterruptLine } from '@vmm/core';
 import { ByteRegisterDevice } from './byte-register-device.js';
 import type { ConsoleSink } from './console-sink.js';
 import {
-  DEFAULT_DIVISOR,
-  DEFAULT_LCR,
-  DEFAULT_MCR,
   FCR_CLEAR_RCVR,
   FCR_ENABLE_FIFO,
-  HARDWARE_FIFO_DEPTH,
   IER,
   IER_MASK,
   IER_MSI,
@@ -73,8 +69,9 @@ export interface Uart8250Options {
 }
 
 /**
- * A 16550A UART (the PC's COM port, 8 registers) as Linux's 8250 driver and earlyprintk use it,
- * run by the vCPU thread that owns it. Transmission is immediate: each byte written to THR goes
+ * A 16550A UART (the PC's COM port, 8 registers) as Linux's 8250 driver and earlyprintk use it.
+ * Every register lives in the {@link Uart8250SharedState}, so each vCPU thread runs its own
+ * `Uart8250` around the same state and the guest sees one UART from any vCPU. Transmission is immediate: each byte written to THR goes
  * to the sink at once, so LSR always reports THRE and TEMT. While no interrupt is enabled the
  * UART lets the hypervisor buffer THR writes (`transmitBuffering`): Linux's console then costs
  * one exit per byte (its LSR poll) instead of two. Received bytes come from the shared
@@ -99,15 +96,6 @@ export class Uart8250 extends ByteRegisterDevice {
   readonly #state: Uart8250SharedState;
   readonly #sink: ConsoleSink;
   readonly #irq: InterruptLine;
-  readonly #looped: number[] = [];
-  #loopedOverrun = false;
-  #divisor = DEFAULT_DIVISOR;
-  #lcr = DEFAULT_LCR;
-  #mcr = DEFAULT_MCR;
-  #scratch = 0;
-  #fifosEnabled = false;
-  #thrEmptyPending = false;
-  #modemDeltas = 0;
   readonly #transmitBuffering: ((buffered: boolean) => void) | undefined;
   #transmitBuffered = false;
 
@@ -123,51 +111,53 @@ export class Uart8250 extends ByteRegisterDevice {
 
   /** Reads one UART register; DLAB selects the divisor latch at offsets 0 and 1. */
   protected readRegister(offset: number): number {
-    const dlab = (this.#lcr & LCR_DLAB) !== 0;
+    const state = this.#state;
+    const dlab = (state.lcr & LCR_DLAB) !== 0;
     switch (offset) {
       case RBR_THR:
-        return dlab ? this.#divisor & 0xff : this.#receive();
+        return dlab ? state.divisor & 0xff : this.#receive();
       case IER:
-        return dlab ? this.#divisor >> 8 : this.#state.interruptEnable;
+        return dlab ? state.divisor >> 8 : state.interruptEnable;
       case IIR_FCR:
         return this.#identify();
       case LCR:
-        return this.#lcr;
+        return state.lcr;
       case MCR:
-        return this.#mcr;
+        return state.mcr;
       case LSR:
         return this.#lineStatus();
       case MSR: {
-        const value = this.#modemLines() | this.#modemDeltas;
-        this.#modemDeltas = 0;
+        const value = this.#modemLines() | state.modemDeltas;
+        state.modemDeltas = 0;
         return value;
       }
       default:
-        return this.#scratch;
+        return state.scratch;
     }
   }
 
   /** Writes one UART register and pulses the line if that made an interrupt pending. */
   protected writeRegister(offset: number, value: number): void {
-    const dlab = (this.#lcr & LCR_DLAB) !== 0;
+    const state = this.#state;
+    const dlab = (state.lcr & LCR_DLAB) !== 0;
     const transmitting = offset === RBR_THR && !dlab;
     // Writing THR first clears a pending THR-empty interrupt; the byte then leaves at once and
     // makes it pending afresh, so that counts as new.
     const before = this.#pendingSources() & (transmitting ? ~THR_EMPTY : ~0);
     switch (offset) {
       case RBR_THR:
-        if (dlab) this.#divisor = (this.#divisor & 0xff00) | value;
+        if (dlab) state.divisor = (state.divisor & 0xff00) | value;
         else this.#transmit(value);
         break;
       case IER:
-        if (dlab) this.#divisor = (this.#divisor & 0x00ff) | (value << 8);
+        if (dlab) state.divisor = (state.divisor & 0x00ff) | (value << 8);
         else this.#enableInterrupts(value & IER_MASK);
         break;
       case IIR_FCR:
         this.#controlFifos(value);
         break;
       case LCR:
-        this.#lcr = value;
+        state.lcr = value;
         break;
       case MCR:
         this.#controlModem(value & MCR_MASK);
@@ -176,7 +166,7 @@ export class Uart8250 extends ByteRegisterDevice {
       case MSR:
         break;
       default:
-        this.#scratch = value;
+        state.scratch = value;
     }
     if ((this.#pendingSources() & ~before) !== 0) this.#irq.pulse();
     if (offset === IER || offset === LCR || offset === MCR) this.#updateTransmitBuffering();
@@ -185,65 +175,67 @@ export class Uart8250 extends ByteRegisterDevice {
   #updateTransmitBuffering(): void {
     if (this.#transmitBuffering === undefined) return;
     const buffered =
-      this.#state.interruptEnable === 0 && (this.#lcr & LCR_DLAB) === 0 && !this.#loopback();
+      this.#state.interruptEnable === 0 && (this.#state.lcr & LCR_DLAB) === 0 && !this.#loopback();
     if (buffered === this.#transmitBuffered) return;
     this.#transmitBuffered = buffered;
     this.#transmitBuffering(buffered);
   }
 
   #loopback(): boolean {
-    return (this.#mcr & MCR_LOOP) !== 0;
+    return (this.#state.mcr & MCR_LOOP) !== 0;
   }
 
   #transmit(value: number): void {
+    const state = this.#state;
     if (!this.#loopback()) this.#sink(Uint8Array.of(value));
-    else if (this.#looped.length < HARDWARE_FIFO_DEPTH) this.#looped.push(value);
-    else this.#loopedOverrun = true;
-    this.#thrEmptyPending = true;
+    else if (!state.pushLooped(value)) state.loopedOverrun = true;
+    state.thrEmptyPending = true;
   }
 
   #receive(): number {
-    const looped = this.#looped.shift();
+    const looped = this.#state.shiftLooped();
     if (looped !== undefined) return looped;
     if (this.#loopback()) return 0;
     return this.#state.dequeue() ?? 0;
   }
 
   #hasReceived(): boolean {
-    return this.#looped.length > 0 || (!this.#loopback() && this.#state.receivedCount > 0);
+    const state = this.#state;
+    return state.loopedCount > 0 || (!this.#loopback() && state.receivedCount > 0);
   }
 
   #enableInterrupts(ier: number): void {
     // Switching THRI on while THR is empty (always, here) raises THR empty; switching it off
     // forgets it.
     if (((ier ^ this.#state.interruptEnable) & IER_THRI) !== 0) {
-      this.#thrEmptyPending = (ier & IER_THRI) !== 0;
+      this.#state.thrEmptyPending = (ier & IER_THRI) !== 0;
     }
     this.#state.interruptEnable = ier;
   }
 
   #controlFifos(value: number): void {
+    const state = this.#state;
     const enable = (value & FCR_ENABLE_FIFO) !== 0;
-    if (enable !== this.#fifosEnabled || (enable && (value & FCR_CLEAR_RCVR) !== 0)) {
-      this.#state.discardReceived();
-      this.#looped.length = 0;
+    if (enable !== state.fifosEnabled || (enable && (value & FCR_CLEAR_RCVR) !== 0)) {
+      state.discardReceived();
     }
-    this.#fifosEnabled = enable;
+    state.fifosEnabled = enable;
   }
 
   #controlModem(mcr: number): void {
+    const state = this.#state;
     const before = this.#modemLines();
-    this.#mcr = mcr;
+    state.mcr = mcr;
     const after = this.#modemLines();
     // Each delta bit sits four bits below its line: CTS, DSR and DCD flag any change, RI only
     // its trailing edge.
     const changed = (before ^ after) & (MSR_CTS | MSR_DSR | MSR_DCD);
-    this.#modemDeltas |= (changed | (before & ~after & MSR_RI)) >> 4;
+    state.modemDeltas |= (changed | (before & ~after & MSR_RI)) >> 4;
   }
 
   #modemLines(): number {
     if (!this.#loopback()) return MSR_CONNECTED;
-    const mcr = this.#mcr;
+    const mcr = this.#state.mcr;
     return (
       (mcr & MCR_DTR ? MSR_DSR : 0) |
       (mcr & MCR_RTS ? MSR_CTS : 0) |
@@ -253,18 +245,20 @@ export class Uart8250 extends ByteRegisterDevice {
   }
 
   #lineStatus(): number {
-    const overrun = this.#state.takeOverrun() || this.#loopedOverrun;
-    this.#loopedOverrun = false;
+    const state = this.#state;
+    const overrun = state.takeOverrun() || state.loopedOverrun;
+    state.loopedOverrun = false;
     return LSR_THRE_TEMT | (this.#hasReceived() ? LSR_DR : 0) | (overrun ? LSR_OE : 0);
   }
 
   #pendingSources(): number {
-    const ier = this.#state.interruptEnable;
+    const state = this.#state;
+    const ier = state.interruptEnable;
     let sources = 0;
-    if (ier & IER_RLSI && (this.#state.overrun || this.#loopedOverrun)) sources |= LINE_STATUS;
+    if (ier & IER_RLSI && (state.overrun || state.loopedOverrun)) sources |= LINE_STATUS;
     if (ier & IER_RDI && this.#hasReceived()) sources |= RECEIVED_DATA;
-    if (ier & IER_THRI && this.#thrEmptyPending) sources |= THR_EMPTY;
-    if (ier & IER_MSI && this.#modemDeltas !== 0) sources |= MODEM_STATUS;
+    if (ier & IER_THRI && state.thrEmptyPending) sources |= THR_EMPTY;
+    if (ier & IER_MSI && state.modemDeltas !== 0) sources |= MODEM_STATUS;
     return sources;
   }
 
@@ -275,7 +269,7 @@ export class Uart8250 extends ByteRegisterDevice {
     else if (sources & RECEIVED_DATA) id = IIR_RDI;
     else if (sources & THR_EMPTY) id = IIR_THRI;
     else if (sources & MODEM_STATUS) id = IIR_MSI;
-    if (id === IIR_THRI) this.#thrEmptyPending = false;
-    return id | (this.#fifosEnabled ? IIR_FIFOS_ENABLED : 0);
+    if (id === IIR_THRI) this.#state.thrEmptyPending = false;
+    return id | (this.#state.fifosEnabled ? IIR_FIFOS_ENABLED : 0);
   }
 }
