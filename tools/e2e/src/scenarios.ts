@@ -88,6 +88,33 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     expectedExitCode: 0,
     watchdogMs: 90_000,
   },
+  'smp-interactive': {
+    name: 'smp-interactive',
+    description:
+      'the inner Linux on 2 vCPUs: both come online, and a typed command prints 2,000 lines through the interrupt-driven console',
+    command: { kind: 'boot', memory: INNER_MEMORY, cpus: 2, kernelArgs: [] },
+    steps: [
+      {
+        kind: 'expect',
+        what: `the inner /init marker ${GUEST_INIT_MARKER}`,
+        pattern: GUEST_INIT_MARKER,
+      },
+      { kind: 'expect', what: 'the inner shell prompt', pattern: '[#$] $' },
+      { kind: 'send', text: `echo "cpus-$(grep -c ^processor /proc/cpuinfo)"\n` },
+      { kind: 'expect', what: 'two processors online', pattern: '^cpus-2$', flags: 'm' },
+      { kind: 'send', text: `seq 1 2000; echo 'e2e-'"{token}"\n` },
+      { kind: 'expect', what: 'the last of 2,000 lines', pattern: '^2000$', flags: 'm' },
+      {
+        kind: 'expect',
+        what: 'the typed command printing the token',
+        pattern: '^e2e-{token}$',
+        flags: 'm',
+      },
+      { kind: 'send', text: 'poweroff -f\n' },
+    ],
+    expectedExitCode: 0,
+    watchdogMs: 90_000,
+  },
   reboot: {
     name: 'reboot',
     description:

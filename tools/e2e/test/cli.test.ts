@@ -23,6 +23,7 @@ describe('vmm-e2e command line', () => {
       'vmm-help',
       'boot-poweroff',
       'interactive',
+      'smp-interactive',
       'reboot',
       '',
     ]);
@@ -46,7 +47,7 @@ describe('vmm-e2e command line', () => {
       code: 1,
       stdout: '',
       stderr:
-        "vmm-e2e: unknown scenario 'nope'; use one of: vmm-help, boot-poweroff, interactive, reboot\n",
+        "vmm-e2e: unknown scenario 'nope'; use one of: vmm-help, boot-poweroff, interactive, smp-interactive, reboot\n",
     });
     expect((await cli('run', '--arch', 'mips')).stderr).toBe(
       "vmm-e2e: unknown architecture 'mips'; use one of: x86_64, aarch64\n",

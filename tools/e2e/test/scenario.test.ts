@@ -55,7 +55,13 @@ describe('SCENARIOS', () => {
         }
       }
     }
-    expect(Object.keys(SCENARIOS)).toEqual(['vmm-help', 'boot-poweroff', 'interactive', 'reboot']);
+    expect(Object.keys(SCENARIOS)).toEqual([
+      'vmm-help',
+      'boot-poweroff',
+      'interactive',
+      'smp-interactive',
+      'reboot',
+    ]);
   });
 
   it('expect power-off (0) or reboot (3) from vmm', () => {
@@ -80,7 +86,7 @@ describe('SCENARIOS', () => {
   it('findScenario names the known scenarios for an unknown one', () => {
     expect(findScenario('reboot').name).toBe('reboot');
     expect(() => findScenario('nope')).toThrow(
-      "unknown scenario 'nope'; use one of: vmm-help, boot-poweroff, interactive, reboot",
+      "unknown scenario 'nope'; use one of: vmm-help, boot-poweroff, interactive, smp-interactive, reboot",
     );
   });
 });
