@@ -73,9 +73,7 @@ export class Uart8250SharedState extends UartSharedState {
    * `capacity` bytes (a power of two, at least 16, at most 2^30).
    */
   static create(capacity: number = Uart8250SharedState.DEFAULT_CAPACITY): Uart8250SharedState {
-    const state = new Uart8250SharedState(
-      allocateUartState(HEADER_BYTES, capacity, LAYOUT.device),
-    );
+    const state = new Uart8250SharedState(allocateUartState(HEADER_BYTES, capacity, LAYOUT.device));
     state.divisor = DEFAULT_DIVISOR;
     state.lcr = DEFAULT_LCR;
     state.mcr = DEFAULT_MCR;
@@ -173,9 +171,19 @@ export class Uart8250SharedState extends UartSharedState {
     return Atomics.load(this.words, LOOPED_OVERRUN) !== 0;
   }
 
-  /** Sets or clears the loopback overrun. */
-  set loopedOverrun(overrun: boolean) {
-    Atomics.store(this.words, LOOPED_OVERRUN, overrun ? 1 : 0);
+  /** Records that a looped-back byte found the hardware FIFO full. */
+  flagLoopedOverrun(): void {
+    Atomics.store(this.words, LOOPED_OVERRUN, 1);
+  }
+
+  /**
+   * Reads and clears the loopback overrun, as a guest read of LSR does; writes shared memory
+   * only when it was set (LSR is read once per console byte).
+   */
+  takeLoopedOverrun(): boolean {
+    if (Atomics.load(this.words, LOOPED_OVERRUN) === 0) return false;
+    Atomics.store(this.words, LOOPED_OVERRUN, 0);
+    return true;
   }
 
   /** How many looped-back bytes wait (at most the 16-byte hardware FIFO). */
@@ -213,8 +221,12 @@ export class Uart8250SharedState extends UartSharedState {
     Atomics.store(this.words, OVERRUN, 1);
   }
 
-  /** Reads and clears the overrun flag, as a guest read of LSR does. Consumer side only. */
+  /**
+   * Reads and clears the overrun flag, as a guest read of LSR does; writes shared memory only
+   * when it was set. Consumer side only.
+   */
   takeOverrun(): boolean {
+    if (Atomics.load(this.words, OVERRUN) === 0) return false;
     return Atomics.exchange(this.words, OVERRUN, 0) !== 0;
   }
 

@@ -188,7 +188,7 @@ export class Uart8250 extends ByteRegisterDevice {
   #transmit(value: number): void {
     const state = this.#state;
     if (!this.#loopback()) this.#sink(Uint8Array.of(value));
-    else if (!state.pushLooped(value)) state.loopedOverrun = true;
+    else if (!state.pushLooped(value)) state.flagLoopedOverrun();
     state.thrEmptyPending = true;
   }
 
@@ -246,8 +246,9 @@ export class Uart8250 extends ByteRegisterDevice {
 
   #lineStatus(): number {
     const state = this.#state;
-    const overrun = state.takeOverrun() || state.loopedOverrun;
-    state.loopedOverrun = false;
+    // An LSR read clears both overrun flags, whichever was set.
+    const inputOverrun = state.takeOverrun();
+    const overrun = state.takeLoopedOverrun() || inputOverrun;
     return LSR_THRE_TEMT | (this.#hasReceived() ? LSR_DR : 0) | (overrun ? LSR_OE : 0);
   }
 
