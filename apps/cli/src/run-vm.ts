@@ -41,6 +41,21 @@ export async function runVm(
     kernelDecompression: options.kernelDecompression,
   });
   vm.console.pipe(terminal.stdout, { end: false });
+  const raw = terminal.stdin.isTTY === true && terminal.stdin.setRawMode !== undefined;
+  // The console's output going away (a closed pipe: `vmm ... | head`, a reader that died) ends
+  // the run, as SIGPIPE would end a C program, but with a line that says so: the rest of the
+  // output is discarded and the guest stopped. The listener stays after the run: an error of a
+  // write already made may come later.
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    vm.console.unpipe(terminal.stdout);
+    vm.console.resume();
+    terminal.stderr.write(
+      `${raw ? '\r\n' : ''}vmm: the console's output closed (${error.code ?? error.message}); ` +
+        'stopping the guest\n',
+    );
+    void vm.stop();
+  };
+  terminal.stdout.on('error', onOutputError);
   const escape = new ConsoleEscapeFilter();
   const onInput = (chunk: Buffer): void => {
     const { forward, commands } = escape.filter(chunk);
@@ -50,7 +65,6 @@ export async function runVm(
       else terminal.stderr.write(`\r\n${ESCAPE_HELP}`);
     }
   };
-  const raw = terminal.stdin.isTTY === true && terminal.stdin.setRawMode !== undefined;
   if (raw) terminal.stdin.setRawMode!(true);
   terminal.stdin.on('data', onInput);
   const stop = (): void => void vm.stop();

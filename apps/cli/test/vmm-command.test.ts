@@ -1,8 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { printingBzImage } from './fixtures/printing-bzimage.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const cli = join(root, 'apps', 'cli', 'dist', 'cli.js');
@@ -100,4 +102,39 @@ describe.skipIf(!hasKvm || !hasKernel)('the vmm command booting the Debian kerne
       expect(stdout).toContain('VMM-GUEST-INIT-OK');
     }
   }, 180_000);
+});
+
+/** Reads `count` bytes from `stream` (and stops reading it). */
+async function readBytes(stream: NodeJS.ReadableStream, count: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+    if (length >= count) break;
+  }
+  return Buffer.concat(chunks).subarray(0, count);
+}
+
+describe.skipIf(!hasKvm)('the vmm command with a guest that floods its console', () => {
+  it('stops the guest and says why when its console output closes, without a stack trace', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vmm-cli-')), 'bzImage');
+    writeFileSync(file, printingBzImage());
+    const child = spawn(process.execPath, [cli, '--kernel', file, '--memory', '64M'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    const output = await readBytes(child.stdout, 256 * 1024);
+    expect(output.every((byte, index) => byte === (index & 0xff))).toBe(true);
+    child.stdout.destroy();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const [code] = await exited;
+    clearTimeout(timer);
+    expect(stderr).toMatch(/^vmm: the console's output closed \(EPIPE\); stopping the guest$/m);
+    expect(stderr).toMatch(/^vmm: stopped by the host$/m);
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(code).toBe(130);
+  }, 30_000);
 });
