@@ -34,6 +34,19 @@ async function boot(
   return { outcome, output, vm };
 }
 
+/** Starts `code` at 0x1000 in real mode, with the in-kernel irqchip, and leaves it running. */
+function startRealModeGuest(code: number[]): Promise<Machine> {
+  return Machine.create({
+    backend,
+    memory: '16M',
+    loader: new FlatBinaryLoader({
+      image: Uint8Array.from(code),
+      loadAddress: 0x1000n,
+      mode: 'real',
+    }),
+  });
+}
+
 describe.skipIf(!hasKvm)('Machine on KVM with hand-assembled guests', () => {
   it('sends UART output to the console and ends as a reboot on an i8042 reset', async () => {
     const { outcome, output } = await boot([
@@ -136,19 +149,11 @@ describe.skipIf(!hasKvm)('Machine on KVM with hand-assembled guests', () => {
   });
 
   it('delivers a console byte no exit follows while the guest spins', async () => {
-    const vm = await Machine.create({
-      backend,
-      memory: '16M',
-      loader: new FlatBinaryLoader({
-        image: Uint8Array.of(
-          ...[0xba, 0xf8, 0x03], //   mov dx, 0x3f8
-          ...[0xb0, 0x21, 0xee], //   mov al, '!'; out dx, al   (buffered where KVM can)
-          ...[0xeb, 0xfe], //         jmp $
-        ),
-        loadAddress: 0x1000n,
-        mode: 'real',
-      }),
-    });
+    const vm = await startRealModeGuest([
+      ...[0xba, 0xf8, 0x03], //   mov dx, 0x3f8
+      ...[0xb0, 0x21, 0xee], //   mov al, '!'; out dx, al   (buffered where KVM can)
+      ...[0xeb, 0xfe], //         jmp $
+    ]);
     const output = await new Promise<string>((resolve) =>
       vm.console.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))),
     );
@@ -157,21 +162,13 @@ describe.skipIf(!hasKvm)('Machine on KVM with hand-assembled guests', () => {
   });
 
   it('holds back a guest that floods an unread console, loses none of it, and still stops', async () => {
-    const vm = await Machine.create({
-      backend,
-      memory: '16M',
-      loader: new FlatBinaryLoader({
-        image: Uint8Array.of(
-          ...[0xba, 0xf8, 0x03], //   mov dx, 0x3f8
-          ...[0x31, 0xc0], //         xor ax, ax
-          0xee, //                    next: out dx, al
-          ...[0xfe, 0xc0], //         inc al
-          ...[0xeb, 0xfb], //         jmp next
-        ),
-        loadAddress: 0x1000n,
-        mode: 'real',
-      }),
-    });
+    const vm = await startRealModeGuest([
+      ...[0xba, 0xf8, 0x03], //   mov dx, 0x3f8
+      ...[0x31, 0xc0], //         xor ax, ax
+      0xee, //                    next: out dx, al
+      ...[0xfe, 0xc0], //         inc al
+      ...[0xeb, 0xfb], //         jmp next
+    ]);
     await delay(1000);
     const pending = vm.console.readableLength;
     expect(pending).toBeGreaterThan(0);

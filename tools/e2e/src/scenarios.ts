@@ -2,13 +2,16 @@ import { GUEST_INIT_MARKER } from '@vmm/guest-tools';
 import { UnknownNameError } from './errors.js';
 import type { Scenario, ScenarioStep } from './scenario.js';
 
+/** The inner guest's /init marker, as an expect step. */
+const INNER_INIT_MARKER: ScenarioStep = {
+  kind: 'expect',
+  what: `the inner /init marker ${GUEST_INIT_MARKER}`,
+  pattern: GUEST_INIT_MARKER,
+};
+
 /** The inner guest's report lines (its stock /init prints them first), as expect steps. */
 const INNER_REPORT: readonly ScenarioStep[] = [
-  {
-    kind: 'expect',
-    what: `the inner /init marker ${GUEST_INIT_MARKER}`,
-    pattern: GUEST_INIT_MARKER,
-  },
+  INNER_INIT_MARKER,
   {
     kind: 'expect',
     what: 'uname -r of the inner guest',
@@ -22,6 +25,24 @@ const INNER_REPORT: readonly ScenarioStep[] = [
     flags: 'm',
   },
   { kind: 'expect', what: 'the inner MemTotal line', pattern: '^MemTotal: +\\d+ kB$', flags: 'm' },
+];
+
+/** The inner shell's prompt, as an expect step. */
+const INNER_PROMPT: ScenarioStep = {
+  kind: 'expect',
+  what: 'the inner shell prompt',
+  pattern: '[#$] $',
+};
+
+/** A typed command printing a random token (not its echo) and the step that waits for it. */
+const TYPED_TOKEN: readonly ScenarioStep[] = [
+  { kind: 'send', text: `echo 'e2e-'"{token}"\n` },
+  {
+    kind: 'expect',
+    what: 'the typed command printing the token',
+    pattern: '^e2e-{token}$',
+    flags: 'm',
+  },
 ];
 
 /** Guest RAM of the inner guest in every boot scenario. */
@@ -64,24 +85,14 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       'keystrokes reach the inner shell through QEMU, the outer tty and vmm: a typed command runs and prints a random token',
     command: { kind: 'boot', memory: INNER_MEMORY, cpus: 1, kernelArgs: [] },
     steps: [
-      {
-        kind: 'expect',
-        what: `the inner /init marker ${GUEST_INIT_MARKER}`,
-        pattern: GUEST_INIT_MARKER,
-      },
+      INNER_INIT_MARKER,
       {
         kind: 'expect',
         what: 'the inner shell starting',
         pattern: 'starting a shell on the console',
       },
-      { kind: 'expect', what: 'the inner shell prompt', pattern: '[#$] $' },
-      { kind: 'send', text: `echo 'e2e-'"{token}"\n` },
-      {
-        kind: 'expect',
-        what: 'the typed command printing the token',
-        pattern: '^e2e-{token}$',
-        flags: 'm',
-      },
+      INNER_PROMPT,
+      ...TYPED_TOKEN,
       { kind: 'expect', what: 'the inner shell prompt again', pattern: '[#$] $' },
       { kind: 'send', text: 'poweroff -f\n' },
     ],
@@ -94,22 +105,13 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       'the inner Linux on 2 vCPUs: both come online, and a typed command prints 2,000 lines through the interrupt-driven console',
     command: { kind: 'boot', memory: INNER_MEMORY, cpus: 2, kernelArgs: [] },
     steps: [
-      {
-        kind: 'expect',
-        what: `the inner /init marker ${GUEST_INIT_MARKER}`,
-        pattern: GUEST_INIT_MARKER,
-      },
-      { kind: 'expect', what: 'the inner shell prompt', pattern: '[#$] $' },
+      INNER_INIT_MARKER,
+      INNER_PROMPT,
       { kind: 'send', text: `echo "cpus-$(grep -c ^processor /proc/cpuinfo)"\n` },
       { kind: 'expect', what: 'two processors online', pattern: '^cpus-2$', flags: 'm' },
-      { kind: 'send', text: `seq 1 2000; echo 'e2e-'"{token}"\n` },
+      { kind: 'send', text: 'seq 1 2000\n' },
       { kind: 'expect', what: 'the last of 2,000 lines', pattern: '^2000$', flags: 'm' },
-      {
-        kind: 'expect',
-        what: 'the typed command printing the token',
-        pattern: '^e2e-{token}$',
-        flags: 'm',
-      },
+      ...TYPED_TOKEN,
       { kind: 'send', text: 'poweroff -f\n' },
     ],
     expectedExitCode: 0,
@@ -127,11 +129,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       vmmArgs: ['--kernel-decompression', 'guest'],
     },
     steps: [
-      {
-        kind: 'expect',
-        what: `the inner /init marker ${GUEST_INIT_MARKER}`,
-        pattern: GUEST_INIT_MARKER,
-      },
+      INNER_INIT_MARKER,
       {
         kind: 'expect',
         what: 'the inner /init rebooting',
