@@ -285,6 +285,16 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
           line: `no exit status from the command by the watchdog, though the outer host was to kill it after ${deadline} s`,
           source: 'watchdog',
         }
+      : null) ??
+    // Not a byte on the console in the whole watchdog, where the outer host prints its /init's
+    // first marker a few seconds after QEMU starts: the emulator froze before or while booting
+    // it (seen once in a CI run), nothing of ours had run yet.
+    (session.watchdogFired && session.output === ''
+      ? {
+          kind: 'freeze',
+          line: `no console output at all in ${context.watchdogMs / 1000} s, though the outer host boots in a few`,
+          source: 'watchdog',
+        }
       : null);
   if (outerKernelFault?.kind === 'panic') {
     failures.unshift(`the outer host's kernel panicked: ${outerKernelFault.line}`);

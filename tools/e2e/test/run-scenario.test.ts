@@ -117,6 +117,18 @@ describe('runScenario with a stand-in QEMU', () => {
     expect(result.retried).toBe(false);
   });
 
+  it('takes an outer host that prints nothing before the watchdog for a freeze and retries once', async () => {
+    const scenario = { ...SCENARIOS['boot-poweroff']!, watchdogMs: 1500 };
+    const result = await run(fake({ kind: 'silent' }, { kind: 'normal' }), scenario);
+    expect(result.passed).toBe(true);
+    expect(result.retried).toBe(true);
+    const first = result.attempts[0]!;
+    expect(first.outerKernelFault).toMatchObject({ kind: 'freeze', source: 'watchdog' });
+    expect(first.failures[0]).toBe(
+      'the outer host stopped responding: no console output at all in 1.5 s, though the outer host boots in a few',
+    );
+  });
+
   it('gives the command a deadline the outer host enforces, before the watchdog', async () => {
     const result = await run(fake({ kind: 'normal' }), 'boot-poweroff');
     const watchdogSeconds = SCENARIOS['boot-poweroff']!.watchdogMs / 1000;
