@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { GuestMemory } from '@vmm/core';
+import { SeededRandom } from '@vmm/test-support';
 import { describe, expect, it } from 'vitest';
 import {
   BootLoaderError,
@@ -23,46 +24,29 @@ import { lz4Block, lz4LegacyStream } from './fixtures/lz4.js';
  * or a boot-loader error.
  */
 
-/** A deterministic generator of 32-bit values (mulberry32), so a failing case can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b_79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-/** An integer in `[0, n)` from `next`. */
-function below(next: () => number, n: number): number {
-  return next() % n;
-}
-
 /** Values that break arithmetic on header fields when code forgets a bound. */
 const EXTREME_WORDS = [0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff];
 
 /**
- * `file` with one of several kinds of damage chosen by `next`: random bytes overwritten inside
+ * `file` with one of several kinds of damage chosen by `random`: random bytes overwritten inside
  * `[from, to)`, a little-endian u32 there set to an extreme value, or the file cut short.
  */
-function damaged(file: Uint8Array, from: number, to: number, next: () => number): Uint8Array {
+function damaged(file: Uint8Array, from: number, to: number, random: SeededRandom): Uint8Array {
   const copy = file.slice();
-  switch (below(next, 3)) {
+  switch (random.below(3)) {
     case 0: {
-      const count = 1 + below(next, 4);
-      for (let i = 0; i < count; i++) copy[from + below(next, to - from)] = below(next, 256);
+      const count = 1 + random.below(4);
+      for (let i = 0; i < count; i++) copy[from + random.below(to - from)] = random.below(256);
       return copy;
     }
     case 1: {
-      const at = from + below(next, Math.max(1, to - from - 4));
-      const value = EXTREME_WORDS[below(next, EXTREME_WORDS.length)]!;
+      const at = from + random.below(Math.max(1, to - from - 4));
+      const value = EXTREME_WORDS[random.below(EXTREME_WORDS.length)]!;
       new DataView(copy.buffer).setUint32(at, value, true);
       return copy;
     }
     default:
-      return copy.subarray(0, from + below(next, to - from));
+      return copy.subarray(0, from + random.below(to - from));
   }
 }
 
@@ -177,10 +161,10 @@ describe('a damaged x86_64 bzImage', () => {
     it(
       `${name} ends in a boot state or a boot-loader error`,
       () => {
-        const next = seededRandom(0x5eed_0000 + from);
+        const random = new SeededRandom(0x5eed_0000 + from);
         const outcomes = new Set<string>();
         for (let round = 0; round < 1000; round++) {
-          const file = damaged(kernel, from, to, next);
+          const file = damaged(kernel, from, to, random);
           const decompression = decoders[round % 2]!;
           const outcome = outcomeOf(
             () => new BzImageLoader({ kernel: file, cmdline: 'console=ttyS0', decompression }),
@@ -198,14 +182,14 @@ describe('a damaged x86_64 bzImage', () => {
   it(
     'with a damaged vmlinux inside a sound payload ends in a boot state or an error',
     () => {
-      const next = seededRandom(0x5eed_e1f0);
+      const random = new SeededRandom(0x5eed_e1f0);
       const headersEnd = 64 + 2 * 56;
       const outcomes = new Set<string>();
       for (let round = 0; round < 600; round++) {
         const inner =
           round % 3 === 0
-            ? damaged(vmlinux, vmlinux.length - 40, vmlinux.length, next)
-            : damaged(vmlinux, 0, headersEnd, next);
+            ? damaged(vmlinux, vmlinux.length - 40, vmlinux.length, random)
+            : damaged(vmlinux, 0, headersEnd, random);
         const file = buildBzImage({ compressedKernel: lz4Payload(inner) });
         outcomes.add(
           outcomeOf(
@@ -237,11 +221,11 @@ describe('a damaged LZ4 block', () => {
     it.runIf(decode !== undefined)(
       `decodes within its output or is refused (${name} decoder)`,
       () => {
-        const next = seededRandom(0x5eed_1234);
+        const random = new SeededRandom(0x5eed_1234);
         let refused = 0;
         for (let round = 0; round < 5000; round++) {
           const output = new Uint8Array(1024);
-          const length = decode!(damaged(sound, 0, sound.length, next), output);
+          const length = decode!(damaged(sound, 0, sound.length, random), output);
           if (length < 0) refused++;
           else expect(length).toBeLessThanOrEqual(output.length);
         }
@@ -277,10 +261,10 @@ describe('a damaged arm64 Image', () => {
     it(
       `with a damaged ${name} ends in a boot state or a boot-loader error`,
       () => {
-        const next = seededRandom(0x5eed_a640 + from + to);
+        const random = new SeededRandom(0x5eed_a640 + from + to);
         const outcomes = new Set<string>();
         for (let round = 0; round < 1000; round++) {
-          const file = damaged(kernel, from, to, next);
+          const file = damaged(kernel, from, to, random);
           outcomes.add(
             outcomeOf(
               () => new ImageLoader({ kernel: file, cmdline: 'console=ttyAMA0' }),

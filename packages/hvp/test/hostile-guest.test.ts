@@ -1,3 +1,4 @@
+import { SeededRandom } from '@vmm/test-support';
 import { describe, expect, it } from 'vitest';
 import { HvExitReason, PsciFunction, hvRegX, type FakeVcpuStep } from '../src/index.js';
 import type { VmExit } from '@vmm/core';
@@ -14,21 +15,9 @@ import { HVC, SMC, WFE, dataAbort, syndrome, sysRegTrap } from './syndromes.js';
  * no timer due and PSCI CPU_OFF.
  */
 
-/** A deterministic generator of 32-bit values (mulberry32), so a failing case can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b_79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-/** A 64-bit value from two draws of `next`. */
-function random64(next: () => number): bigint {
-  return (BigInt(next()) << 32n) | BigInt(next());
+/** A 64-bit value from two draws of `random`. */
+function random64(random: SeededRandom): bigint {
+  return (BigInt(random.next()) << 32n) | BigInt(random.next());
 }
 
 /** PSCI calls a guest may make, CPU_OFF aside, and a few IDs nobody implements. */
@@ -55,40 +44,48 @@ const OTHER_EXCEPTION_CLASSES = Array.from({ length: 0x40 }, (_, ec) => ec).filt
 );
 
 /** One random exit of the kinds a hostile guest can cause. */
-function hostileStep(next: () => number): FakeVcpuStep {
+function hostileStep(random: SeededRandom): FakeVcpuStep {
   const registers = (vcpu: Parameters<NonNullable<FakeVcpuStep['guest']>>[0]): void => {
-    for (let x = 0; x < 31; x++) vcpu.registers.set(hvRegX(x), random64(next));
+    for (let x = 0; x < 31; x++) vcpu.registers.set(hvRegX(x), random64(random));
   };
-  const address = next() % 2 === 0 ? BigInt(next()) : random64(next);
-  switch (next() % 9) {
+  const address = random.below(2) === 0 ? BigInt(random.next()) : random64(random);
+  switch (random.below(9)) {
     case 0:
     case 1:
     case 2:
       return {
         syndrome: dataAbort({
-          size: ([1, 2, 4, 8] as const)[next() % 4]!,
-          register: next() % 32,
-          write: next() % 2 === 0,
-          signExtend: next() % 2 === 0,
-          sixtyFourBit: next() % 2 === 0,
-          valid: next() % 8 !== 0,
-          cacheMaintenance: next() % 16 === 0,
-          stage1Walk: next() % 16 === 0,
+          size: ([1, 2, 4, 8] as const)[random.below(4)]!,
+          register: random.below(32),
+          write: random.below(2) === 0,
+          signExtend: random.below(2) === 0,
+          sixtyFourBit: random.below(2) === 0,
+          valid: random.below(8) !== 0,
+          cacheMaintenance: random.below(16) === 0,
+          stage1Walk: random.below(16) === 0,
         }),
         physicalAddress: address,
         guest: registers,
       };
     case 3: {
-      const call = PSCI_CALLS[next() % PSCI_CALLS.length]!;
+      const call = PSCI_CALLS[random.below(PSCI_CALLS.length)]!;
       return {
-        ...psciStep(call, random64(next), random64(next), random64(next)),
-        syndrome: next() % 2 === 0 ? HVC : SMC,
+        ...psciStep(call, random64(random), random64(random), random64(random)),
+        syndrome: random.below(2) === 0 ? HVC : SMC,
       };
     }
     case 4: {
-      const field = (bits: number): number => next() & ((1 << bits) - 1);
+      const field = (bits: number): number => random.next() & ((1 << bits) - 1);
       return exceptionStep(
-        sysRegTrap(field(2), field(3), field(4), field(4), field(3), field(5), next() % 2 === 0),
+        sysRegTrap(
+          field(2),
+          field(3),
+          field(4),
+          field(4),
+          field(3),
+          field(5),
+          random.below(2) === 0,
+        ),
         registers,
       );
     }
@@ -97,25 +94,25 @@ function hostileStep(next: () => number): FakeVcpuStep {
     case 6:
       return {
         syndrome: syndrome(
-          OTHER_EXCEPTION_CLASSES[next() % OTHER_EXCEPTION_CLASSES.length]!,
-          next() & 0x1ff_ffff,
+          OTHER_EXCEPTION_CLASSES[random.below(OTHER_EXCEPTION_CLASSES.length)]!,
+          random.next() & 0x1ff_ffff,
         ),
         physicalAddress: address,
         guest: registers,
       };
     case 7:
-      return { reason: [HvExitReason.CANCELED, HvExitReason.VTIMER_ACTIVATED][next() % 2]! };
+      return { reason: [HvExitReason.CANCELED, HvExitReason.VTIMER_ACTIVATED][random.below(2)]! };
     default:
-      return { reason: 3 + (next() % 100) };
+      return { reason: 3 + random.below(100) };
   }
 }
 
 describe('an HvpVcpu under a hostile guest', () => {
   for (const seed of [1, 0x5eed, 0xdecafbad]) {
     it(`hands every exit of seed ${seed} to the machine without throwing`, () => {
-      const next = seededRandom(seed);
+      const random = new SeededRandom(seed);
       const { vcpu, fake } = fakeVm({ vcpus: 2, gic: true });
-      for (let i = 0; i < 4000; i++) fake.script(hostileStep(next));
+      for (let i = 0; i < 4000; i++) fake.script(hostileStep(random));
       fake.script(psciStep(PsciFunction.SYSTEM_OFF));
       const kinds = new Set<string>();
       let exit: VmExit;
@@ -123,7 +120,7 @@ describe('an HvpVcpu under a hostile guest', () => {
         exit = vcpu.run();
         kinds.add(exit.kind === 'system-event' ? exit.event : exit.kind);
         if (exit.kind === 'mmio' && !exit.isWrite) {
-          for (let i = 0; i < exit.data.length; i++) exit.data[i] = next() & 0xff;
+          for (let i = 0; i < exit.data.length; i++) exit.data[i] = random.next() & 0xff;
         }
       } while (fake.steps.length > 0 || exit.kind !== 'system-event');
       for (const kind of ['mmio', 'internal-error', 'unknown', 'interrupted', 'power-off']) {

@@ -18,7 +18,7 @@ import { runVcpu } from '../src/vcpu-loop.js';
 import type { VmOutcome } from '../src/vm-outcome.js';
 import { AccessCheck } from './access-check.js';
 import { Pl011Model } from './pl011-model.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@vmm/test-support';
 import { Uart8250Model } from './uart8250-model.js';
 
 /** Guest accesses per run: enough to reach every state of the UARTs many times over. */
