@@ -9,7 +9,7 @@ import {
   KernelTooLargeError,
   loadBzImage,
 } from '../src/index.js';
-import { buildBzImage, FIXTURE_DEFAULTS, payloadByte } from './fixtures/bzimage.js';
+import { buildBzImage, BZIMAGE_FIXTURE_DEFAULTS, payloadByte } from '@vmm/test-support';
 import { lowGuestRam, MiB } from './fixtures/guest-ram.js';
 
 const ZERO_PAGE = x86_64Layout.ZERO_PAGE_START;
@@ -62,8 +62,8 @@ describe('BzImageLoader', () => {
 
   it('copies the protected-mode kernel to 1 MiB', () => {
     const { memory } = bootWithInitrd();
-    const loaded = memory.read(x86_64Layout.KERNEL_START, FIXTURE_DEFAULTS.payloadSize);
-    const expected = Uint8Array.from({ length: FIXTURE_DEFAULTS.payloadSize }, (_, i) =>
+    const loaded = memory.read(x86_64Layout.KERNEL_START, BZIMAGE_FIXTURE_DEFAULTS.payloadSize);
+    const expected = Uint8Array.from({ length: BZIMAGE_FIXTURE_DEFAULTS.payloadSize }, (_, i) =>
       payloadByte(i),
     );
     expect(sameBytes(loaded, expected)).toBe(true);
@@ -100,8 +100,8 @@ describe('BzImageLoader', () => {
     }
     expect(zp(memory, 0x202)).toBe(0x5372_6448);
     expect(zp(memory, 0x206, 2)).toBe(0x020f);
-    expect(zp(memory, 0x260)).toBe(FIXTURE_DEFAULTS.initSize);
-    expect(memory.readU64(ZERO_PAGE + 0x258n)).toBe(FIXTURE_DEFAULTS.prefAddress);
+    expect(zp(memory, 0x260)).toBe(BZIMAGE_FIXTURE_DEFAULTS.initSize);
+    expect(memory.readU64(ZERO_PAGE + 0x258n)).toBe(BZIMAGE_FIXTURE_DEFAULTS.prefAddress);
     expect(page.subarray(0, 0x70).every((byte) => byte === 0)).toBe(true);
     expect(page.subarray(0x78, 0xc0).every((byte) => byte === 0)).toBe(true);
     expect(page.subarray(0x26c, 0x2d0).every((byte) => byte === 0)).toBe(true);
@@ -118,7 +118,8 @@ describe('BzImageLoader', () => {
     expect(address % 0x1000n).toBe(0n);
     expect(address + BigInt(size)).toBeLessThanOrEqual(BigInt(ramSize));
     expect(address + BigInt(size)).toBeGreaterThan(BigInt(ramSize - 0x1000));
-    const kernelEnd = FIXTURE_DEFAULTS.prefAddress + BigInt(FIXTURE_DEFAULTS.initSize);
+    const kernelEnd =
+      BZIMAGE_FIXTURE_DEFAULTS.prefAddress + BigInt(BZIMAGE_FIXTURE_DEFAULTS.initSize);
     expect(address).toBeGreaterThanOrEqual(kernelEnd);
     expect(sameBytes(memory.read(address, size), initrd)).toBe(true);
   });
@@ -248,7 +249,7 @@ describe('loadBzImage', () => {
     expect(result.loadAddress).toBe(0x10_0000n);
     expect(result.entry).toBe(0x10_0200n);
     expect(result.runtimeStart).toBe(0x20_0000n);
-    expect(result.end).toBe(0x20_0000n + BigInt(FIXTURE_DEFAULTS.initSize));
+    expect(result.end).toBe(0x20_0000n + BigInt(BZIMAGE_FIXTURE_DEFAULTS.initSize));
   });
 
   it('runs a relocatable kernel at pref_address when that is higher', () => {
@@ -260,7 +261,7 @@ describe('loadBzImage', () => {
     const kernel = buildBzImage({ relocatable: false, prefAddress: 0x40_0000n });
     const result = loadBzImage(lowGuestRam(32 * MiB), kernel, 32 * MiB);
     expect(result.runtimeStart).toBe(0x40_0000n);
-    expect(result.loadSize).toBe(FIXTURE_DEFAULTS.payloadSize);
+    expect(result.loadSize).toBe(BZIMAGE_FIXTURE_DEFAULTS.payloadSize);
   });
 
   it('counts the image itself when it ends above init_size', () => {

@@ -7,7 +7,7 @@ import {
   lz4KernelPayload,
   parseSetupHeader,
 } from '../src/index.js';
-import { buildBzImage } from './fixtures/bzimage.js';
+import { buildBzImage } from '@vmm/test-support';
 import { buildElf64, type ElfFixtureOptions, withKernelRelocations } from './fixtures/elf.js';
 import { lowGuestRam, MiB } from './fixtures/guest-ram.js';
 import { lz4LiteralStream } from './fixtures/lz4.js';

@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib';
 import type { GuestMemory } from '@vmm/core';
-import { SeededRandom } from '@vmm/test-support';
 import { describe, expect, it } from 'vitest';
 import {
   BootLoaderError,
@@ -11,10 +10,10 @@ import {
   type BootLoader,
 } from '../src/index.js';
 import { arm64GuestRam, arm64Image } from './fixtures/aarch64-image.js';
-import { buildBzImage } from './fixtures/bzimage.js';
+import { BZIMAGE_FIXTURE_DEFAULTS, buildBzImage, SeededRandom } from '@vmm/test-support';
 import { buildElf64, withKernelRelocations } from './fixtures/elf.js';
 import { lowGuestRam, MiB } from './fixtures/guest-ram.js';
-import { lz4Block, lz4LegacyStream } from './fixtures/lz4.js';
+import { lz4Block, lz4Stream } from './fixtures/lz4.js';
 
 /**
  * Kernel files are input from whoever runs vmm, often downloaded: a damaged one must end in a
@@ -113,22 +112,14 @@ function lz4BlockOf(chunk: Uint8Array): Uint8Array {
 
 /** `vmlinux` as a Linux LZ4 payload (4 KiB blocks), with the decompressed size at its end. */
 function lz4Payload(vmlinux: Uint8Array): Uint8Array {
-  const blocks: Uint8Array[] = [];
-  for (let at = 0; at < vmlinux.length; at += 0x1000) {
-    blocks.push(lz4BlockOf(vmlinux.subarray(at, Math.min(at + 0x1000, vmlinux.length))));
-  }
-  const stream = lz4LegacyStream(blocks);
-  const payload = new Uint8Array(stream.length + 4);
-  payload.set(stream);
-  new DataView(payload.buffer).setUint32(stream.length, vmlinux.length, true);
-  return payload;
+  return lz4Stream(vmlinux, 0x1000, true, lz4BlockOf);
 }
 
 describe('a damaged x86_64 bzImage', () => {
   const vmlinux = relocatableVmlinux();
   const kernel = buildBzImage({ compressedKernel: lz4Payload(vmlinux) });
-  const setupSize = 5 * 512;
-  const payloadStart = setupSize + 0x1_0000;
+  const { setupSects, payloadSize } = BZIMAGE_FIXTURE_DEFAULTS;
+  const payloadStart = (setupSects + 1) * 512 + payloadSize;
   const decoders = ['vmm', 'guest'] as const;
   const memory = lowGuestRam(RAM_SIZE);
 

@@ -8,7 +8,7 @@ import {
   TruncatedKernelError,
   UnsupportedBootProtocolError,
 } from '../src/index.js';
-import { buildBzImage, FIXTURE_DEFAULTS } from './fixtures/bzimage.js';
+import { buildBzImage, BZIMAGE_FIXTURE_DEFAULTS } from '@vmm/test-support';
 
 describe('parseSetupHeader', () => {
   it('reads the fields of a well-formed 64-bit bzImage', () => {
@@ -16,10 +16,10 @@ describe('parseSetupHeader', () => {
     const header = parseSetupHeader(file);
     expect(header).toMatchObject({
       version: 0x020f,
-      kernelVersion: FIXTURE_DEFAULTS.kernelVersion,
+      kernelVersion: BZIMAGE_FIXTURE_DEFAULTS.kernelVersion,
       setupSects: 4,
       setupSize: 5 * 512,
-      syssize: FIXTURE_DEFAULTS.payloadSize / 16,
+      syssize: BZIMAGE_FIXTURE_DEFAULTS.payloadSize / 16,
       loadflags: 0x01,
       xloadflags: 0x03,
       relocatable: true,

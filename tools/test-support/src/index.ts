@@ -1,1 +1,7 @@
+export {
+  buildBzImage,
+  BZIMAGE_FIXTURE_DEFAULTS,
+  payloadByte,
+  type BzImageFixtureOptions,
+} from './bzimage.js';
 export { SeededRandom } from './seeded-random.js';
