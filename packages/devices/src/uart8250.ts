@@ -71,11 +71,12 @@ export interface Uart8250Options {
 /**
  * A 16550A UART (the PC's COM port, 8 registers) as Linux's 8250 driver and earlyprintk use it.
  * Every register lives in the {@link Uart8250SharedState}, so each vCPU thread runs its own
- * `Uart8250` around the same state and the guest sees one UART from any vCPU. Transmission is immediate: each byte written to THR goes
- * to the sink at once, so LSR always reports THRE and TEMT. While no interrupt is enabled the
- * UART lets the hypervisor buffer THR writes (`transmitBuffering`): Linux's console then costs
- * one exit per byte (its LSR poll) instead of two. Received bytes come from the shared
- * FIFO in {@link Uart8250SharedState}, filled on another thread by {@link Uart8250Input}.
+ * `Uart8250` around the same state and the guest sees one UART from any vCPU. Transmission is
+ * immediate: each byte written to THR goes to the sink at once, so LSR always reports THRE and
+ * TEMT. While no interrupt is enabled the UART lets the hypervisor buffer THR writes
+ * (`transmitBuffering`): Linux's console then costs one exit per byte (its LSR poll) instead of
+ * two. Received bytes come from the shared FIFO in {@link Uart8250SharedState}, filled on
+ * another thread by {@link Uart8250Input}.
  *
  * Interrupts follow the 16550 (and QEMU's model of it): sources in priority order are receiver
  * line status (an overrun), received data, THR empty and modem status, each gated by its IER
