@@ -1,66 +1,38 @@
 import { ByteRegisterDevice } from './byte-register-device.js';
-import { DeviceConfigError } from './errors.js';
+import {
+  CENTURY,
+  DAY,
+  HOUR_PM,
+  HOURS,
+  INDEX_NMI_DISABLE,
+  MINUTES,
+  MONTH,
+  SECONDS,
+  STATUS_A,
+  STATUS_A_UPDATE_IN_PROGRESS,
+  STATUS_B,
+  STATUS_B_24_HOUR,
+  STATUS_B_BINARY,
+  STATUS_C,
+  STATUS_D,
+  STATUS_D_VALID,
+  WEEKDAY,
+  YEAR,
+} from './cmos-rtc-registers.js';
+import { CmosRtcSharedState } from './cmos-rtc-shared-state.js';
 
 /** Offset of the index port (0x70). */
 const INDEX = 0;
-/** Index port bit 7: NMI disable; not part of the register number. */
-const INDEX_NMI_DISABLE = 0x80;
-
-/** Register 0x00: seconds. */
-const SECONDS = 0x00;
-/** Register 0x02: minutes. */
-const MINUTES = 0x02;
-/** Register 0x04: hours (bit 7 = PM in 12-hour mode). */
-const HOURS = 0x04;
-/** Register 0x06: day of the week, 1 = Sunday. */
-const WEEKDAY = 0x06;
-/** Register 0x07: day of the month. */
-const DAY = 0x07;
-/** Register 0x08: month, 1 = January. */
-const MONTH = 0x08;
-/** Register 0x09: year within the century. */
-const YEAR = 0x09;
-/** Register 0x0a: status A (update in progress, divider, rate). */
-const STATUS_A = 0x0a;
-/** Register 0x0b: status B (data mode, 24-hour mode, interrupt enables). */
-const STATUS_B = 0x0b;
-/** Register 0x0c: status C (interrupt flags; read-only, cleared on read). */
-const STATUS_C = 0x0c;
-/** Register 0x0d: status D (bit 7: RAM and time valid; read-only). */
-const STATUS_D = 0x0d;
-/** Register 0x32: century, the register PC firmware (and ACPI's FADT default) uses. */
-const CENTURY = 0x32;
-
-/** Status A at reset: 32.768 kHz time base (0x20), 1024 Hz periodic rate (0x06), UIP clear. */
-const INITIAL_STATUS_A = 0x26;
-/** Status A bit 7: update in progress; always clear because reads are computed on demand. */
-const STATUS_A_UPDATE_IN_PROGRESS = 0x80;
-/** Status B at reset: 24-hour mode, BCD data. */
-const INITIAL_STATUS_B = 0x02;
-/** Status B bit 1: 24-hour mode (clear: 12-hour with bit 7 of the hour meaning PM). */
-const STATUS_B_24_HOUR = 0x02;
-/** Status B bit 2: binary data mode (clear: BCD). */
-const STATUS_B_BINARY = 0x04;
-/** Status D: valid RAM and time (the battery is good). */
-const STATUS_D_VALID = 0x80;
-/** Hour bit 7 in 12-hour mode: PM. */
-const HOUR_PM = 0x80;
-
-/** Registers 0x15/0x16: base memory in KiB, little-endian. */
-const BASE_MEMORY_KIB = 0x15;
-/** Registers 0x17/0x18: memory from 1 MiB up to 64 MiB, in KiB. */
-const EXTENDED_MEMORY_KIB = 0x17;
-/** Registers 0x30/0x31: the same extended memory size again (as reported by POST). */
-const EXTENDED_MEMORY_KIB_POST = 0x30;
-/** Registers 0x34/0x35: memory from 16 MiB up to 4 GiB, in 64 KiB units. */
-const MEMORY_ABOVE_16M_64K = 0x34;
-/** Base memory a PC reports: 640 KiB. */
-const BASE_MEMORY_SIZE_KIB = 640;
 
 /** What a {@link CmosRtc} is built from. */
 export interface CmosRtcOptions {
   /** The clock the time registers show; defaults to the host's real time. Read as UTC. */
   readonly now?: () => Date;
+  /**
+   * The chip's registers and RAM, shared by every vCPU thread's RTC (see
+   * {@link CmosRtcSharedState}); defaults to fresh state of this RTC's own.
+   */
+  readonly state?: CmosRtcSharedState;
 }
 
 /** Formats `value` (0..99) the way status B asks: BCD unless binary mode is on. */
@@ -77,60 +49,36 @@ function encode(value: number, binary: boolean): number {
  * mode unless the guest changes status B. The clock never reports an update in progress, and
  * guest writes to the time registers are ignored (the host clock is the truth). Status C reads 0
  * and status D 0x80 (valid). Every other byte is plain RAM that reads back what was written.
- * The device raises no interrupts.
+ * The device raises no interrupts. Everything the guest can change lives in its
+ * {@link CmosRtcSharedState}, so RTCs built around one state on several vCPU threads are one
+ * chip.
  */
 export class CmosRtc extends ByteRegisterDevice {
   /** The RTC spans two ports: index at offset 0, data at offset 1. */
   readonly portCount = 2;
   readonly #now: () => Date;
-  readonly #ram = new Uint8Array(128);
-  #index = 0;
+  readonly #state: CmosRtcSharedState;
 
-  /** Creates the RTC with empty RAM and the given clock. */
+  /** Creates the RTC over `options.state` (or fresh state) with the given clock. */
   constructor(options: CmosRtcOptions = {}) {
     super();
     this.#now = options.now ?? (() => new Date());
-    this.#ram[STATUS_A] = INITIAL_STATUS_A;
-    this.#ram[STATUS_B] = INITIAL_STATUS_B;
-  }
-
-  /**
-   * Fills the memory-size bytes PC firmware stores (0x15-0x18, 0x30-0x31, 0x34-0x35) for
-   * `lowMemoryBytes` of RAM starting at address 0 and ending below 4 GiB (below the MMIO gap).
-   * Linux ignores them (it reads the e820 map); firmware such as SeaBIOS reads them.
-   */
-  setMemorySize(lowMemoryBytes: number): void {
-    if (!Number.isSafeInteger(lowMemoryBytes) || lowMemoryBytes < 0) {
-      throw new DeviceConfigError(
-        `CMOS memory size must be a whole, non-negative number of bytes, not ${lowMemoryBytes}`,
-      );
-    }
-    const kib = 1024;
-    const mib = 1024 * kib;
-    const extendedKib = Math.min(Math.floor(Math.max(lowMemoryBytes - mib, 0) / kib), 0xffff);
-    const above16m = Math.min(
-      Math.floor(Math.max(lowMemoryBytes - 16 * mib, 0) / (64 * kib)),
-      0xffff,
-    );
-    this.#setWord(BASE_MEMORY_KIB, BASE_MEMORY_SIZE_KIB);
-    this.#setWord(EXTENDED_MEMORY_KIB, extendedKib);
-    this.#setWord(EXTENDED_MEMORY_KIB_POST, extendedKib);
-    this.#setWord(MEMORY_ABOVE_16M_64K, above16m);
+    this.#state = options.state ?? CmosRtcSharedState.create();
   }
 
   /** Reads the data port (the selected register); the index port reads as 0xff (write-only). */
   protected readRegister(offset: number): number {
-    return offset === INDEX ? 0xff : this.#readCmos(this.#index);
+    return offset === INDEX ? 0xff : this.#readCmos(this.#state.index);
   }
 
   /** Selects a register (index port) or writes the selected one (data port). */
   protected writeRegister(offset: number, value: number): void {
-    if (offset === INDEX) this.#index = value & ~INDEX_NMI_DISABLE;
-    else this.#writeCmos(this.#index, value);
+    if (offset === INDEX) this.#state.index = value & ~INDEX_NMI_DISABLE;
+    else this.#writeCmos(this.#state.index, value);
   }
 
   #readCmos(index: number): number {
-    const statusB = this.#ram[STATUS_B] ?? 0;
+    const statusB = this.#state.read(STATUS_B);
     const binary = (statusB & STATUS_B_BINARY) !== 0;
     switch (index) {
       case SECONDS:
@@ -157,7 +105,7 @@ export class CmosRtc extends ByteRegisterDevice {
       case STATUS_D:
         return STATUS_D_VALID;
       default:
-        return this.#ram[index] ?? 0xff;
+        return this.#state.read(index);
     }
   }
 
@@ -175,15 +123,10 @@ export class CmosRtc extends ByteRegisterDevice {
       case STATUS_D:
         break;
       case STATUS_A:
-        this.#ram[STATUS_A] = value & ~STATUS_A_UPDATE_IN_PROGRESS;
+        this.#state.write(STATUS_A, value & ~STATUS_A_UPDATE_IN_PROGRESS);
         break;
       default:
-        this.#ram[index] = value;
+        this.#state.write(index, value);
     }
-  }
-
-  #setWord(index: number, value: number): void {
-    this.#ram[index] = value & 0xff;
-    this.#ram[index + 1] = (value >> 8) & 0xff;
   }
 }

@@ -1,36 +1,20 @@
 import { ByteRegisterDevice } from './byte-register-device.js';
+import {
+  CONFIG_AUX_DISABLED,
+  CONFIG_KBD_DISABLED,
+  CONFIG_SYSTEM,
+  OUTPUT_PORT_RESET_HIGH,
+  STATUS_AUX_DATA,
+  STATUS_COMMAND,
+  STATUS_OUTPUT_FULL,
+  STATUS_SYSTEM,
+} from './i8042-registers.js';
+import { I8042SharedState } from './i8042-shared-state.js';
 
 /** Offset of the data port (0x60). */
 const DATA = 0;
 /** Offset of the status (read) / command (write) port (0x64). */
 const COMMAND = 4;
-
-/** Status bit 0: output buffer full, a byte waits at the data port. */
-const STATUS_OUTPUT_FULL = 0x01;
-/** Status bit 2: system flag, set once the controller passed its self-test. */
-const STATUS_SYSTEM = 0x04;
-/** Status bit 3: the last write went to the command port (clear: to the data port). */
-const STATUS_COMMAND = 0x08;
-/** Status bit 4: keyboard not inhibited by the keylock. */
-const STATUS_UNLOCKED = 0x10;
-/** Status bit 5: the waiting byte came from the auxiliary (mouse) port. */
-const STATUS_AUX_DATA = 0x20;
-
-/** Controller configuration byte bit 2: the system flag, mirrored in status bit 2. */
-const CONFIG_SYSTEM = 0x04;
-/** Controller configuration byte bit 4: keyboard port disabled. */
-const CONFIG_KBD_DISABLED = 0x10;
-/** Controller configuration byte bit 5: auxiliary port disabled. */
-const CONFIG_AUX_DISABLED = 0x20;
-/**
- * Configuration byte as PC firmware leaves it: keyboard and aux interrupts enabled (bits 0, 1),
- * system flag (bit 2), scan-code translation (bit 6).
- */
-const INITIAL_CONFIG = 0x47;
-/** Output port at reset: bit 0 high (reset line not asserted), bit 1 high (A20 enabled). */
-const INITIAL_OUTPUT_PORT = 0x03;
-/** Output port bit 0: low holds the CPU in reset. */
-const OUTPUT_PORT_RESET_HIGH = 0x01;
 
 /** Command 0x20-0x3f: read controller RAM byte (command & 0x1f); byte 0 is the configuration. */
 const CMD_READ_RAM = 0x20;
@@ -71,6 +55,11 @@ const INTERFACE_OK = 0x00;
 export interface I8042Options {
   /** Called when the guest pulses the CPU reset line (command 0xfe): the VM should reboot. */
   readonly onReset: () => void;
+  /**
+   * The controller's registers and RAM, shared by every vCPU thread's i8042 (see
+   * {@link I8042SharedState}); defaults to fresh state of this controller's own.
+   */
+  readonly state?: I8042SharedState;
 }
 
 /**
@@ -78,7 +67,9 @@ export interface I8042Options {
  * the guest reboot (command 0xfe pulses the reset line, as Linux's `reboot=k` does) and to answer
  * a probing kernel sanely: self-test passes (0x55), the configuration byte reads back what was
  * written, aux loopback (0xd3) echoes, interface tests report no error. Bytes meant for the
- * keyboard or mouse are dropped, and the controller raises no interrupts.
+ * keyboard or mouse are dropped, and the controller raises no interrupts. Everything the guest
+ * can change lives in its {@link I8042SharedState}, so controllers built around one state on
+ * several vCPU threads are one controller.
  *
  * One device covers ports 0x60..0x64 (register it at `x86_64Layout.I8042_DATA_PORT` with
  * {@link portCount} 5, which takes in `I8042_COMMAND_PORT`): offset 0 is the data port, offset
@@ -90,34 +81,25 @@ export class I8042 extends ByteRegisterDevice {
   /** The controller spans ports 0x60..0x64: data at offset 0, status/command at offset 4. */
   readonly portCount = 5;
   readonly #onReset: () => void;
-  readonly #ram = new Uint8Array(32);
-  #status = STATUS_SYSTEM | STATUS_UNLOCKED;
-  #outputPort = INITIAL_OUTPUT_PORT;
-  #output: number | undefined;
-  #outputFromAux = false;
-  #awaitingData: number | undefined;
+  readonly #state: I8042SharedState;
 
-  /** Creates the controller in the state PC firmware leaves it. */
+  /** Creates the controller over `options.state` (or fresh state, as PC firmware leaves it). */
   constructor(options: I8042Options) {
     super();
     this.#onReset = options.onReset;
-    this.#ram[0] = INITIAL_CONFIG;
+    this.#state = options.state ?? I8042SharedState.create();
   }
 
   /** Reads the data port (the waiting byte, or 0) or the status port. */
   protected readRegister(offset: number): number {
     switch (offset) {
-      case DATA: {
-        const value = this.#output ?? 0;
-        this.#output = undefined;
-        return value;
+      case DATA:
+        return this.#state.takeOutput() ?? 0;
+      case COMMAND: {
+        const state = this.#state;
+        if (!state.outputWaiting) return state.status;
+        return state.status | STATUS_OUTPUT_FULL | (state.outputFromAux ? STATUS_AUX_DATA : 0);
       }
-      case COMMAND:
-        return (
-          this.#status |
-          (this.#output === undefined ? 0 : STATUS_OUTPUT_FULL) |
-          (this.#output !== undefined && this.#outputFromAux ? STATUS_AUX_DATA : 0)
-        );
       default:
         return 0xff;
     }
@@ -125,23 +107,24 @@ export class I8042 extends ByteRegisterDevice {
 
   /** Writes the data port (a command's argument, else for the absent keyboard) or a command. */
   protected writeRegister(offset: number, value: number): void {
+    const state = this.#state;
     if (offset === COMMAND) {
-      this.#status |= STATUS_COMMAND;
-      this.#awaitingData = undefined;
+      state.status |= STATUS_COMMAND;
+      state.awaitedCommand = undefined;
       this.#command(value);
     } else if (offset === DATA) {
-      this.#status &= ~STATUS_COMMAND;
-      const command = this.#awaitingData;
-      this.#awaitingData = undefined;
+      state.status &= ~STATUS_COMMAND;
+      const command = state.awaitedCommand;
+      state.awaitedCommand = undefined;
       if (command !== undefined) this.#commandData(command, value);
     }
   }
 
   #command(command: number): void {
     if (command >= CMD_READ_RAM && command < CMD_READ_RAM + 0x20) {
-      this.#answer(this.#ram[command & 0x1f] ?? 0);
+      this.#answer(this.#state.readRam(command & 0x1f));
     } else if (command >= CMD_WRITE_RAM && command < CMD_WRITE_RAM + 0x20) {
-      this.#awaitingData = command;
+      this.#state.awaitedCommand = command;
     } else if (command >= CMD_PULSE_OUTPUT) {
       if ((command & OUTPUT_PORT_RESET_HIGH) === 0) this.#onReset();
     } else {
@@ -167,13 +150,13 @@ export class I8042 extends ByteRegisterDevice {
           this.#answer(INTERFACE_OK);
           break;
         case CMD_READ_OUTPUT_PORT:
-          this.#answer(this.#outputPort);
+          this.#answer(this.#state.outputPort);
           break;
         case CMD_WRITE_OUTPUT_PORT:
         case CMD_WRITE_KBD_OUTPUT:
         case CMD_WRITE_AUX_OUTPUT:
         case CMD_WRITE_AUX:
-          this.#awaitingData = command;
+          this.#state.awaitedCommand = command;
           break;
       }
     }
@@ -182,7 +165,7 @@ export class I8042 extends ByteRegisterDevice {
   #commandData(command: number, value: number): void {
     switch (command) {
       case CMD_WRITE_OUTPUT_PORT:
-        this.#outputPort = value;
+        this.#state.outputPort = value;
         if ((value & OUTPUT_PORT_RESET_HIGH) === 0) this.#onReset();
         break;
       case CMD_WRITE_KBD_OUTPUT:
@@ -196,21 +179,21 @@ export class I8042 extends ByteRegisterDevice {
         break;
       default:
         if (command === CMD_WRITE_RAM) this.#setConfig(value);
-        else this.#ram[command & 0x1f] = value;
+        else this.#state.writeRam(command & 0x1f, value);
     }
   }
 
   #config(): number {
-    return this.#ram[0] ?? 0;
+    return this.#state.readRam(0);
   }
 
   #setConfig(value: number): void {
-    this.#ram[0] = value;
-    this.#status = (this.#status & ~STATUS_SYSTEM) | (value & CONFIG_SYSTEM ? STATUS_SYSTEM : 0);
+    const state = this.#state;
+    state.writeRam(0, value);
+    state.status = (state.status & ~STATUS_SYSTEM) | (value & CONFIG_SYSTEM ? STATUS_SYSTEM : 0);
   }
 
   #answer(value: number, fromAux = false): void {
-    this.#output = value;
-    this.#outputFromAux = fromAux;
+    this.#state.putOutput(value, fromAux);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CmosRtc, DeviceConfigError } from '../src/index.js';
+import { CmosRtc, CmosRtcSharedState, DeviceConfigError, I8042SharedState } from '../src/index.js';
 import { inb, outb } from './port-io.js';
 
 const INDEX = 0;
@@ -87,13 +87,58 @@ describe('CmosRtc', () => {
   });
 
   it('stores memory sizes where PC firmware looks for them', () => {
-    const rtc = new CmosRtc();
-    rtc.setMemorySize(32 * 1024 * 1024);
+    const state = CmosRtcSharedState.create();
+    const rtc = new CmosRtc({ state });
+    state.setMemorySize(32 * 1024 * 1024);
     const bytes = [0x15, 0x16, 0x17, 0x18, 0x30, 0x31, 0x34, 0x35].map((i) => cmos(rtc, i));
     expect(bytes).toEqual([0x80, 0x02, 0x00, 0x7c, 0x00, 0x7c, 0x00, 0x01]);
-    rtc.setMemorySize(3 * 1024 * 1024 * 1024);
+    state.setMemorySize(3 * 1024 * 1024 * 1024);
     expect([0x17, 0x18, 0x34, 0x35].map((i) => cmos(rtc, i))).toEqual([0xff, 0xff, 0x00, 0xbf]);
-    expect(() => rtc.setMemorySize(-1)).toThrow(DeviceConfigError);
+    expect(() => state.setMemorySize(-1)).toThrow(DeviceConfigError);
+  });
+
+  it('is one chip for every RTC built over the same state, as on two vCPU threads', () => {
+    const state = CmosRtcSharedState.create();
+    const first = new CmosRtc({ state, now: () => leapNight });
+    const second = new CmosRtc({
+      state: new CmosRtcSharedState(state.buffer),
+      now: () => leapNight,
+    });
+    outb(first, INDEX, 0x40);
+    outb(second, DATA, 0x3c);
+    expect(inb(first, DATA)).toBe(0x3c);
+    outb(second, INDEX, 0x0b);
+    outb(second, DATA, 0x04);
+    expect(cmos(first, 0x04)).toBe(0x80 | 11);
+    outb(first, INDEX, 0x0a);
+    outb(first, DATA, 0xa6);
+    expect(cmos(second, 0x0a)).toBe(0x26);
+  });
+
+  it('keeps its state where it is put in a buffer, apart from the neighbours', () => {
+    const buffer = new SharedArrayBuffer(
+      I8042SharedState.BYTE_LENGTH + CmosRtcSharedState.BYTE_LENGTH,
+    );
+    const state = new CmosRtcSharedState(buffer, I8042SharedState.BYTE_LENGTH);
+    state.initialize();
+    const rtc = new CmosRtc({ state });
+    expect(cmos(rtc, 0x0b)).toBe(0x02);
+    for (let i = 0x0e; i < 0x80; i++) {
+      outb(rtc, INDEX, i);
+      outb(rtc, DATA, 0xff);
+    }
+    expect(new Uint8Array(buffer, 0, I8042SharedState.BYTE_LENGTH).every((b) => b === 0)).toBe(
+      true,
+    );
+  });
+
+  it('refuses state that is not shared or does not fit', () => {
+    const notShared = new ArrayBuffer(256) as unknown as SharedArrayBuffer;
+    expect(() => new CmosRtcSharedState(notShared)).toThrow(/SharedArrayBuffer/);
+    const small = new SharedArrayBuffer(CmosRtcSharedState.BYTE_LENGTH);
+    expect(() => new CmosRtcSharedState(small, 4)).toThrow(DeviceConfigError);
+    expect(() => new CmosRtcSharedState(small, -1)).toThrow(DeviceConfigError);
+    expect(() => new CmosRtcSharedState(small, 0)).not.toThrow();
   });
 
   it('takes an index and a value in one 16-bit write', () => {

@@ -1,6 +1,6 @@
 import { x86_64Layout } from '@vmm/core';
 import { describe, expect, it } from 'vitest';
-import { I8042 } from '../src/index.js';
+import { DeviceConfigError, I8042, I8042SharedState } from '../src/index.js';
 import { inb, outb } from './port-io.js';
 
 const DATA = 0;
@@ -102,5 +102,34 @@ describe('I8042', () => {
     const { I8042_DATA_PORT, I8042_COMMAND_PORT } = x86_64Layout;
     expect(I8042_COMMAND_PORT - I8042_DATA_PORT).toBe(COMMAND);
     expect(COMMAND).toBeLessThan(controller.portCount);
+  });
+
+  it('is one controller for every i8042 built over the same state, as on two vCPU threads', () => {
+    const state = I8042SharedState.create();
+    let resets = 0;
+    const first = new I8042({ state, onReset: () => resets++ });
+    const second = new I8042({
+      state: new I8042SharedState(state.buffer),
+      onReset: () => resets++,
+    });
+    outb(first, COMMAND, 0xd3);
+    outb(second, DATA, 0x5a);
+    expect(inb(first, STATUS) & 0x21).toBe(0x21);
+    expect(inb(second, DATA)).toBe(0x5a);
+    expect(inb(first, STATUS) & 0x01).toBe(0);
+    outb(second, COMMAND, 0x60);
+    outb(first, DATA, 0x03);
+    outb(first, COMMAND, 0x20);
+    expect(inb(second, DATA)).toBe(0x03);
+    expect(inb(second, STATUS) & 0x04).toBe(0);
+    outb(first, COMMAND, 0xd1);
+    outb(second, DATA, 0xde);
+    expect(resets).toBe(1);
+  });
+
+  it('refuses state that does not fit in its buffer', () => {
+    const small = new SharedArrayBuffer(I8042SharedState.BYTE_LENGTH);
+    expect(() => new I8042SharedState(small, 8)).toThrow(DeviceConfigError);
+    expect(new I8042SharedState(small, 0).outputWaiting).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { Pl011Input, Pl011SharedState, Uart8250Input, Uart8250SharedState } from
 import type { KernelDecompression } from './machine-config.js';
 import type { Platform, PlatformWiring } from './platform.js';
 import { PLATFORM_BUILDERS } from './platform-builders.js';
+import { createX86BoardState } from './x86-platform.js';
 
 /** One run of guest RAM. */
 export interface RamRange {
@@ -59,6 +60,13 @@ export interface ArchProfile {
   reservedRanges(vcpus: number): ReservedRange[];
   /** Allocates the console UART's shared state. */
   createUartState(): SharedArrayBuffer;
+  /**
+   * Allocates the shared state of the platform's other devices with registers, at their reset
+   * values, for a machine with `ramSize` bytes of RAM: one buffer that every vCPU thread's
+   * devices are built around (`PlatformWiring.boardState`), so that each device is one device
+   * whichever vCPU the guest reaches it from.
+   */
+  createBoardState(ramSize: number): SharedArrayBuffer;
   /** The main-thread input side of the console UART. */
   consoleInput(uartState: SharedArrayBuffer, interrupts: InterruptController): ConsoleInput;
   /** Builds the platform devices on a vCPU thread. */
@@ -77,6 +85,10 @@ const x86_64Profile: ArchProfile = {
     { address: x86_64Layout.APIC_START, size: 0x1000n, label: 'the local APIC' },
   ],
   createUartState: () => Uart8250SharedState.create().buffer,
+  createBoardState: (ramSize) =>
+    createX86BoardState(
+      x86_64Layout.ramRanges(ramSize).find((range) => range.guestAddress === 0n)?.size ?? 0,
+    ),
   consoleInput: (uartState, interrupts) =>
     new Uart8250Input({
       state: new Uart8250SharedState(uartState),
@@ -106,6 +118,7 @@ const aarch64Profile: ArchProfile = {
     },
   ],
   createUartState: () => Pl011SharedState.create().buffer,
+  createBoardState: () => new SharedArrayBuffer(0),
   consoleInput: (uartState, interrupts) =>
     new Pl011Input({
       state: new Pl011SharedState(uartState),

@@ -69,6 +69,7 @@ export class Machine {
   readonly #consoleStream: ConsoleStream;
   readonly #profile: ArchProfile;
   readonly #uartState: SharedArrayBuffer;
+  readonly #boardState: SharedArrayBuffer;
   readonly #threads: readonly VcpuThread[];
   #outcome: VmOutcome | undefined;
   /** Looks whether to kick the vCPU whose port writes may be buffered (one vCPU, x86), if any. */
@@ -93,10 +94,12 @@ export class Machine {
     memory: GuestMemory,
     threads: readonly VcpuThread[],
     config: MachineConfig,
+    ramSize: number,
   ) {
     this.#virt = virt;
     this.#profile = ARCH_PROFILES[virt.arch];
     this.#uartState = this.#profile.createUartState();
+    this.#boardState = this.#profile.createBoardState(ramSize);
     this.#threads = threads;
     this.memory = memory;
     this.#consoleStream = new ConsoleStream(
@@ -173,7 +176,7 @@ export class Machine {
         }),
       );
       checkMmioDevices(config.mmioDevices ?? [], memory, profile.reservedRanges(cpus));
-      machine = new Machine(virt, memory, threads, config);
+      machine = new Machine(virt, memory, threads, config, ramSize);
       machine.#boot(loader.load({ memory, ramSize, vcpus: cpus }));
       return machine;
     } catch (error) {
@@ -227,6 +230,7 @@ export class Machine {
       platform: {
         arch: this.#virt.arch,
         uartState: this.#uartState,
+        boardState: this.#boardState,
         consoleRing: this.#consoleRing.buffer,
       },
       mmioDevices: config.mmioDevices ?? [],

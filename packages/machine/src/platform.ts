@@ -13,6 +13,11 @@ export interface Platform {
 export interface PlatformWiring {
   /** The console UART's shared state. */
   readonly uartState: SharedArrayBuffer;
+  /**
+   * The shared state of the platform's other devices with registers (see
+   * `ArchProfile.createBoardState`): the x86 PC's i8042 and CMOS RTC; empty on aarch64.
+   */
+  readonly boardState: SharedArrayBuffer;
   /** Where the console UART's output goes. */
   readonly consoleSink: (bytes: Uint8Array) => void;
   /** The interrupt controller as reachable from this thread. */

@@ -9,6 +9,8 @@ export interface PlatformSpec {
   readonly arch: Arch;
   /** The console UART's shared registers and receive FIFO. */
   readonly uartState: SharedArrayBuffer;
+  /** The other devices' shared registers (see `ArchProfile.createBoardState`). */
+  readonly boardState: SharedArrayBuffer;
   /** The console output ring (a `SharedByteRing` buffer). */
   readonly consoleRing: SharedArrayBuffer;
 }

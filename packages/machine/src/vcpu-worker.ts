@@ -36,6 +36,7 @@ async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Prom
     const buffering = portWriteBuffering(virt, spec.vcpuCount, control);
     const platform = PLATFORM_BUILDERS[spec.platform.arch]({
       uartState: spec.platform.uartState,
+      boardState: spec.platform.boardState,
       consoleSink: (bytes) => console.write(bytes),
       interrupts: virt.interrupts,
       endVm: (outcome) => {

@@ -2,7 +2,9 @@ import { interruptLine, MmioBus, PioBus, x86_64Layout, type InterruptController 
 import {
   AcpiSleepControl,
   CmosRtc,
+  CmosRtcSharedState,
   I8042,
+  I8042SharedState,
   Uart8250,
   Uart8250SharedState,
   type ConsoleSink,
@@ -14,6 +16,8 @@ import type { VmOutcome } from './vm-outcome.js';
 export interface X86PlatformWiring {
   /** The shared COM1 state (registers and receive FIFO). */
   readonly uartState: SharedArrayBuffer;
+  /** The shared i8042 and CMOS RTC state ({@link createX86BoardState}). */
+  readonly boardState: SharedArrayBuffer;
   /** Where COM1's transmitted bytes go. */
   readonly consoleSink: ConsoleSink;
   /** The interrupt controller, as reachable from this thread. */
@@ -27,10 +31,32 @@ export interface X86PlatformWiring {
   readonly bufferPortWrites?: ((port: number, size: number, buffered: boolean) => void) | undefined;
 }
 
+/** Where the x86 board state keeps the i8042's state; the CMOS RTC's follows it. */
+const I8042_STATE_OFFSET = 0;
+/** Where the x86 board state keeps the CMOS RTC's state. */
+const CMOS_STATE_OFFSET = I8042_STATE_OFFSET + I8042SharedState.BYTE_LENGTH;
+
+/**
+ * Allocates the shared state of the PC's i8042 and CMOS RTC (`X86PlatformWiring.boardState`),
+ * as firmware leaves them for `lowMemoryBytes` of RAM from address 0 up to the MMIO gap: the
+ * controller's configuration, the RTC's status registers and the memory sizes PC firmware keeps
+ * in CMOS.
+ */
+export function createX86BoardState(lowMemoryBytes: number): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(CMOS_STATE_OFFSET + CmosRtcSharedState.BYTE_LENGTH);
+  new I8042SharedState(buffer, I8042_STATE_OFFSET).initialize();
+  const rtc = new CmosRtcSharedState(buffer, CMOS_STATE_OFFSET);
+  rtc.initialize();
+  rtc.setMemorySize(lowMemoryBytes);
+  return buffer;
+}
+
 /**
  * Builds the PC devices a Linux guest expects on its ports: COM1 (16550A) at 0x3f8 on IRQ 4,
  * the i8042 at 0x60/0x64 (its reset line ends the VM as a reboot), the CMOS RTC at 0x70 and
- * the hardware-reduced ACPI sleep registers at 0x600 (S5 ends the VM as a power-off). The PIC,
+ * the hardware-reduced ACPI sleep registers at 0x600 (S5 ends the VM as a power-off), COM1, the
+ * i8042 and the RTC over the shared state of `wiring`, so that every vCPU thread's are one
+ * device each. The PIC,
  * IOAPIC and PIT live in the kernel's irqchip, not here. With `bufferPortWrites`, COM1's THR
  * writes are buffered while the UART allows it.
  */
@@ -45,9 +71,12 @@ export function buildX86Platform(wiring: X86PlatformWiring): Platform {
       ((buffered) => wiring.bufferPortWrites!(x86_64Layout.COM1_PORT, 1, buffered)),
   });
   pio.register(x86_64Layout.COM1_PORT, uart.portCount, uart, 'COM1 (16550A)');
-  const i8042 = new I8042({ onReset: () => wiring.endVm({ kind: 'reboot' }) });
+  const i8042 = new I8042({
+    state: new I8042SharedState(wiring.boardState, I8042_STATE_OFFSET),
+    onReset: () => wiring.endVm({ kind: 'reboot' }),
+  });
   pio.register(x86_64Layout.I8042_DATA_PORT, i8042.portCount, i8042, 'i8042');
-  const rtc = new CmosRtc();
+  const rtc = new CmosRtc({ state: new CmosRtcSharedState(wiring.boardState, CMOS_STATE_OFFSET) });
   pio.register(x86_64Layout.CMOS_PORT, rtc.portCount, rtc, 'CMOS RTC');
   const sleep = new AcpiSleepControl({ onPowerOff: () => wiring.endVm({ kind: 'power-off' }) });
   pio.register(x86_64Layout.ACPI_SLEEP_CONTROL_PORT, sleep.portCount, sleep, 'ACPI sleep control');

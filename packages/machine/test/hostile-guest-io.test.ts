@@ -17,6 +17,8 @@ import type { Platform } from '../src/platform.js';
 import { runVcpu } from '../src/vcpu-loop.js';
 import type { VmOutcome } from '../src/vm-outcome.js';
 import { AccessCheck } from './access-check.js';
+import { CmosRtcModel } from './cmos-rtc-model.js';
+import { I8042Model } from './i8042-model.js';
 import { Pl011Model } from './pl011-model.js';
 import { SeededRandom } from '@vmm/test-support';
 import { Uart8250Model } from './uart8250-model.js';
@@ -25,6 +27,8 @@ import { Uart8250Model } from './uart8250-model.js';
 const ACCESSES = 40_000;
 /** The seeds every invariant is checked with. */
 const SEEDS = [1, 0x5eed, 0xdecafbad];
+/** Guest RAM the platforms' board state is made for (the x86 CMOS memory-size bytes). */
+const BOARD_RAM_SIZE = 256 * 1024 * 1024;
 /** A small receive FIFO, so that host input overruns it now and then. */
 const FIFO_CAPACITY = 64;
 /** The most bytes the host pushes at once, but for the odd burst of up to twice the FIFO. */
@@ -361,21 +365,24 @@ interface PortDevice {
 class X86HostileGuest extends HostileGuest {
   protected readonly inputChance = 0.04;
   readonly #uartState = Uart8250SharedState.create(FIFO_CAPACITY).buffer;
+  readonly #boardState = ARCH_PROFILES.x86_64.createBoardState(BOARD_RAM_SIZE);
   readonly #uart = new Uart8250Model();
+  readonly #i8042 = new I8042Model();
+  readonly #cmos = new CmosRtcModel();
   /** Every `bufferPortWrites` call's `buffered`, in order. */
   readonly #buffering: boolean[] = [];
   readonly #devices: readonly PortDevice[];
   #input: ConsoleInput | undefined;
   #pulses = 0;
   #outcomesChecked = 0;
-  #rebootsAllowed = false;
-  #rebootsRequired = 0;
   #powerOffsRequired = 0;
 
   /** See {@link HostileGuest}. */
   constructor(seed: number, vcpus: number, prefill: number) {
     super(seed, vcpus, prefill);
     const uart = this.#uart;
+    const i8042 = this.#i8042;
+    const cmos = this.#cmos;
     const check = this.check;
     this.#devices = [
       {
@@ -387,22 +394,14 @@ class X86HostileGuest extends HostileGuest {
       {
         start: x86_64Layout.I8042_DATA_PORT,
         count: 5,
-        read: (register, value) => {
-          if (register !== 0 && register !== 4) check.equal(value, 0xff, 'ports 0x61-0x63');
-        },
-        write: (register, value) => {
-          if (register === 0 || register === 4) this.#rebootsAllowed = true;
-          // Commands 0xf0-0xff with bit 0 clear pulse the reset line.
-          if (register === 4 && value >= 0xf0 && (value & 1) === 0) this.#rebootsRequired++;
-        },
+        read: (register, value) => i8042.read(register, value, check),
+        write: (register, value) => i8042.write(register, value),
       },
       {
         start: x86_64Layout.CMOS_PORT,
         count: 2,
-        read: (register, value) => {
-          if (register === 0) check.equal(value, 0xff, 'the CMOS index port is write-only');
-        },
-        write: () => {},
+        read: (register, value) => cmos.read(register, value, check),
+        write: (register, value) => cmos.write(register, value),
       },
       {
         start: x86_64Layout.ACPI_SLEEP_CONTROL_PORT,
@@ -420,6 +419,7 @@ class X86HostileGuest extends HostileGuest {
     const profile = ARCH_PROFILES.x86_64;
     const platform = profile.buildPlatform({
       uartState: this.#uartState,
+      boardState: this.#boardState,
       consoleSink: this.consoleSink,
       interrupts: this.interrupts,
       endVm: (outcome) => this.outcomes.push(outcome),
@@ -458,8 +458,7 @@ class X86HostileGuest extends HostileGuest {
 
   protected checkExit(exit: IoExit | MmioExit): void {
     this.#uart.beginAccess();
-    this.#rebootsAllowed = false;
-    this.#rebootsRequired = 0;
+    this.#i8042.beginAccess();
     this.#powerOffsRequired = 0;
     if (exit.kind === 'mmio') {
       if (!exit.isWrite) this.expectFloating(exit.data);
@@ -482,12 +481,7 @@ class X86HostileGuest extends HostileGuest {
     this.#outcomesChecked = this.outcomes.length;
     const reboots = ended.filter((kind) => kind === 'reboot').length;
     this.check.equal(ended.length - reboots, this.#powerOffsRequired, 'power-offs (ACPI S5)');
-    this.check.within(
-      reboots,
-      this.#rebootsRequired,
-      this.#rebootsAllowed ? Infinity : 0,
-      'reboots (i8042 reset line)',
-    );
+    this.check.equal(reboots, this.#i8042.rebootsRequired, 'reboots (i8042 reset line)');
     const input = this.#input!;
     this.check.equal(input.space, FIFO_CAPACITY - this.#uart.received.length, 'FIFO space');
     if (this.vcpus === 1) {
@@ -512,6 +506,8 @@ class X86HostileGuest extends HostileGuest {
       bufferingChanges: Math.max(this.#buffering.length - 1, 0),
       reboots: kinds.filter((kind) => kind === 'reboot').length,
       powerOffs: kinds.filter((kind) => kind === 'power-off').length,
+      i8042Answers: this.#i8042.answers,
+      cmosStoredReads: this.#cmos.storedReads,
     };
   }
 
@@ -585,6 +581,7 @@ class Aarch64HostileGuest extends HostileGuest {
     const profile = ARCH_PROFILES.aarch64;
     const platform = profile.buildPlatform({
       uartState: this.#uartState,
+      boardState: ARCH_PROFILES.aarch64.createBoardState(BOARD_RAM_SIZE),
       consoleSink: this.consoleSink,
       interrupts: this.interrupts,
       endVm: (outcome) => this.outcomes.push(outcome),
@@ -683,8 +680,8 @@ const GUESTS = {
 
 /**
  * The vCPU counts each platform is fuzzed with: each vCPU runs its own instance of every
- * device, and the UARTs keep all their registers in the shared state, so the guest must meet
- * one UART whichever vCPU an access comes from.
+ * device, and every device keeps all its registers in the shared state, so the guest must meet
+ * one UART, one i8042 and one RTC whichever vCPU an access comes from.
  */
 const VCPU_COUNTS: Readonly<Record<keyof typeof GUESTS, readonly number[]>> = {
   x86_64: [1, 2],
@@ -702,6 +699,8 @@ const MINIMUM_REACHED: Readonly<Record<keyof typeof GUESTS, Readonly<Record<stri
     bufferingChanges: 100,
     reboots: 5,
     powerOffs: 5,
+    i8042Answers: 50,
+    cmosStoredReads: 300,
   },
   aarch64: { transmitted: 1000, received: 1000, overruns: 30, raised: 15 },
 };
