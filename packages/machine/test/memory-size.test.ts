@@ -8,6 +8,7 @@ describe('parseMemorySize', () => {
     expect(parseMemorySize('65536K')).toBe(64 * 2 ** 20);
     expect(parseMemorySize('256')).toBe(256 * 2 ** 20);
     expect(parseMemorySize('1GiB')).toBe(2 ** 30);
+    expect(parseMemorySize('1t')).toBe(2 ** 40);
     expect(parseMemorySize(1 << 20)).toBe(1 << 20);
   });
 
@@ -16,5 +17,6 @@ describe('parseMemorySize', () => {
     expect(() => parseMemorySize('1.5G')).toThrow(/not understood/);
     expect(() => parseMemorySize('0M')).toThrow(/positive multiple of 4 KiB/);
     expect(() => parseMemorySize(1000)).toThrow(/multiple of 4 KiB/);
+    expect(() => parseMemorySize('9999999999999G')).toThrow(/too large/);
   });
 });
