@@ -11,7 +11,7 @@ import {
   STATUS_B,
 } from './cmos-rtc-registers.js';
 import { DeviceConfigError } from './errors.js';
-import { sharedByteRegisters } from './shared-byte-registers.js';
+import { SharedByteRegisters } from './shared-byte-registers.js';
 
 /** Byte of the selected register's number, after the 128 bytes behind the index port. */
 const INDEX = CMOS_BYTES;
@@ -27,15 +27,9 @@ const INDEX = CMOS_BYTES;
  * Layout, {@link CmosRtcSharedState.BYTE_LENGTH} bytes from `byteOffset`: bytes 0-127 the CMOS
  * bytes by register number, byte 128 the index, then padding to a 32-bit boundary.
  */
-export class CmosRtcSharedState {
+export class CmosRtcSharedState extends SharedByteRegisters {
   /** Bytes the state takes in its buffer. */
   static readonly BYTE_LENGTH = CMOS_BYTES + 4;
-
-  /** The shared memory holding the state; post it to another thread to share the chip. */
-  readonly buffer: SharedArrayBuffer;
-  /** Where in {@link buffer} the state starts. */
-  readonly byteOffset: number;
-  readonly #bytes: Uint8Array;
 
   /** Allocates fresh state as the chip comes out of reset: status A and B set, RAM zero. */
   static create(): CmosRtcSharedState {
@@ -51,14 +45,7 @@ export class CmosRtcSharedState {
    * @throws {@link DeviceConfigError} when it does not fit in `buffer`.
    */
   constructor(buffer: SharedArrayBuffer, byteOffset = 0) {
-    this.#bytes = sharedByteRegisters(
-      buffer,
-      byteOffset,
-      CmosRtcSharedState.BYTE_LENGTH,
-      'CmosRtcSharedState',
-    );
-    this.buffer = buffer;
-    this.byteOffset = byteOffset;
+    super(buffer, byteOffset, CmosRtcSharedState.BYTE_LENGTH, 'CmosRtcSharedState');
   }
 
   /** Puts the chip's registers at their reset values. Call once, before the guest runs. */
@@ -69,21 +56,21 @@ export class CmosRtcSharedState {
 
   /** The register the data port reaches (the index port's last write, NMI bit masked off). */
   get index(): number {
-    return Atomics.load(this.#bytes, INDEX);
+    return this.load(INDEX);
   }
 
   set index(register: number) {
-    Atomics.store(this.#bytes, INDEX, register % CMOS_BYTES);
+    this.store(INDEX, register % CMOS_BYTES);
   }
 
   /** The stored byte of `register` (0..127). */
   read(register: number): number {
-    return Atomics.load(this.#bytes, register % CMOS_BYTES);
+    return this.load(register % CMOS_BYTES);
   }
 
   /** Stores `value` as the byte of `register` (0..127). */
   write(register: number, value: number): void {
-    Atomics.store(this.#bytes, register % CMOS_BYTES, value);
+    this.store(register % CMOS_BYTES, value);
   }
 
   /**

@@ -4,7 +4,7 @@ import {
   INITIAL_OUTPUT_PORT,
   INITIAL_STATUS,
 } from './i8042-registers.js';
-import { sharedByteRegisters } from './shared-byte-registers.js';
+import { SharedByteRegisters } from './shared-byte-registers.js';
 
 /** Byte of the status bits the controller keeps (output-buffer bits come from the output). */
 const STATUS = CONTROLLER_RAM_BYTES;
@@ -33,15 +33,9 @@ const OUTPUT_FROM_AUX = 0x02;
  * 32 the status bits, 33 the output port, 34 the waiting byte, 35 its flags (bit 0 waiting,
  * bit 1 from the aux port), 36 the awaited command, then padding to a 32-bit boundary.
  */
-export class I8042SharedState {
+export class I8042SharedState extends SharedByteRegisters {
   /** Bytes the state takes in its buffer. */
   static readonly BYTE_LENGTH = CONTROLLER_RAM_BYTES + 8;
-
-  /** The shared memory holding the state; post it to another thread to share the controller. */
-  readonly buffer: SharedArrayBuffer;
-  /** Where in {@link buffer} the state starts. */
-  readonly byteOffset: number;
-  readonly #bytes: Uint8Array;
 
   /** Allocates fresh state as PC firmware leaves the controller (see {@link initialize}). */
   static create(): I8042SharedState {
@@ -57,14 +51,7 @@ export class I8042SharedState {
    * @throws {@link DeviceConfigError} when it does not fit in `buffer`.
    */
   constructor(buffer: SharedArrayBuffer, byteOffset = 0) {
-    this.#bytes = sharedByteRegisters(
-      buffer,
-      byteOffset,
-      I8042SharedState.BYTE_LENGTH,
-      'I8042SharedState',
-    );
-    this.buffer = buffer;
-    this.byteOffset = byteOffset;
+    super(buffer, byteOffset, I8042SharedState.BYTE_LENGTH, 'I8042SharedState');
   }
 
   /**
@@ -80,63 +67,63 @@ export class I8042SharedState {
 
   /** Byte `index` (0..31) of the controller's RAM. */
   readRam(index: number): number {
-    return Atomics.load(this.#bytes, index % CONTROLLER_RAM_BYTES);
+    return this.load(index % CONTROLLER_RAM_BYTES);
   }
 
   /** Stores `value` as byte `index` (0..31) of the controller's RAM. */
   writeRam(index: number, value: number): void {
-    Atomics.store(this.#bytes, index % CONTROLLER_RAM_BYTES, value);
+    this.store(index % CONTROLLER_RAM_BYTES, value);
   }
 
   /** The status bits the controller keeps: system flag, last write a command, unlocked. */
   get status(): number {
-    return Atomics.load(this.#bytes, STATUS);
+    return this.load(STATUS);
   }
 
   set status(value: number) {
-    Atomics.store(this.#bytes, STATUS, value);
+    this.store(STATUS, value);
   }
 
   /** The output port's lines (bit 0: the CPU's reset line, active low). */
   get outputPort(): number {
-    return Atomics.load(this.#bytes, OUTPUT_PORT);
+    return this.load(OUTPUT_PORT);
   }
 
   set outputPort(value: number) {
-    Atomics.store(this.#bytes, OUTPUT_PORT, value);
+    this.store(OUTPUT_PORT, value);
   }
 
   /** Whether a byte waits at the data port. */
   get outputWaiting(): boolean {
-    return (Atomics.load(this.#bytes, OUTPUT_FLAGS) & OUTPUT_WAITING) !== 0;
+    return (this.load(OUTPUT_FLAGS) & OUTPUT_WAITING) !== 0;
   }
 
   /** Whether the waiting byte came from the auxiliary port. */
   get outputFromAux(): boolean {
-    return (Atomics.load(this.#bytes, OUTPUT_FLAGS) & OUTPUT_FROM_AUX) !== 0;
+    return (this.load(OUTPUT_FLAGS) & OUTPUT_FROM_AUX) !== 0;
   }
 
   /** Leaves `value` waiting at the data port, from the aux port when `fromAux`. */
   putOutput(value: number, fromAux: boolean): void {
-    Atomics.store(this.#bytes, OUTPUT, value);
-    Atomics.store(this.#bytes, OUTPUT_FLAGS, OUTPUT_WAITING | (fromAux ? OUTPUT_FROM_AUX : 0));
+    this.store(OUTPUT, value);
+    this.store(OUTPUT_FLAGS, OUTPUT_WAITING | (fromAux ? OUTPUT_FROM_AUX : 0));
   }
 
   /** Takes the waiting byte (the data port's read), or `undefined` if none waits. */
   takeOutput(): number | undefined {
     if (!this.outputWaiting) return undefined;
-    const value = Atomics.load(this.#bytes, OUTPUT);
-    Atomics.store(this.#bytes, OUTPUT_FLAGS, 0);
+    const value = this.load(OUTPUT);
+    this.store(OUTPUT_FLAGS, 0);
     return value;
   }
 
   /** The command whose data byte the controller awaits, if any. */
   get awaitedCommand(): number | undefined {
-    const command = Atomics.load(this.#bytes, AWAITED_COMMAND);
+    const command = this.load(AWAITED_COMMAND);
     return command === 0 ? undefined : command;
   }
 
   set awaitedCommand(command: number | undefined) {
-    Atomics.store(this.#bytes, AWAITED_COMMAND, command ?? 0);
+    this.store(AWAITED_COMMAND, command ?? 0);
   }
 }

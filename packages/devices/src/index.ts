@@ -2,6 +2,7 @@ export type { ConsoleSink } from './console-sink.js';
 export { DeviceConfigError } from './errors.js';
 export { ByteRegisterDevice } from './byte-register-device.js';
 export { UartSharedState, type UartStateLayout } from './uart-shared-state.js';
+export { SharedByteRegisters } from './shared-byte-registers.js';
 export { Uart8250SharedState } from './uart8250-shared-state.js';
 export { Uart8250, type Uart8250Options } from './uart8250.js';
 export { Uart8250Input, type Uart8250InputOptions } from './uart8250-input.js';
