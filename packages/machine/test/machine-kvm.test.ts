@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { FlatBinaryLoader } from '@vmm/bootloader';
 import { Machine, MachineConfigError, type MachineConfig, type VmOutcome } from '../dist/index.js';
+import { RANDOM_IO_DONE, randomIoGuest } from './fixtures/random-io-guest.js';
 
 const hasKvm = existsSync('/dev/kvm');
 if (!hasKvm)
@@ -188,6 +189,19 @@ describe.skipIf(!hasKvm)('Machine on KVM with hand-assembled guests', () => {
     const { outcome } = await boot(code, { mode: 'long' });
     expect(outcome).toMatchObject({ kind: 'triple-fault', vcpu: 0 });
   });
+
+  it.each([1n, 0x5eed_cafe_f00dn])(
+    'survives a guest that makes 20,000 random port and MMIO accesses of every kind (seed %s)',
+    async (seed) => {
+      const accesses = 20_000;
+      const { outcome, vm } = await boot(randomIoGuest(seed, accesses), {
+        mode: 'long',
+        irqchip: true,
+      });
+      expect(outcome).toEqual({ kind: 'power-off' });
+      expect(vm.memory.readU64(RANDOM_IO_DONE)).toBe(BigInt(accesses));
+    },
+  );
 
   it('stops a spinning guest, and every vCPU of an SMP guest, from the host', async () => {
     const vm = await Machine.create({
