@@ -571,6 +571,7 @@ class Aarch64HostileGuest extends HostileGuest {
   // way of), so less input keeps the FIFO from staying full.
   protected readonly inputChance = 0.02;
   readonly #uartState = Pl011SharedState.create(FIFO_CAPACITY).buffer;
+  readonly #boardState = ARCH_PROFILES.aarch64.createBoardState(BOARD_RAM_SIZE);
   readonly #uart = new Pl011Model(FIFO_CAPACITY);
   #input: ConsoleInput | undefined;
   #level = false;
@@ -581,7 +582,7 @@ class Aarch64HostileGuest extends HostileGuest {
     const profile = ARCH_PROFILES.aarch64;
     const platform = profile.buildPlatform({
       uartState: this.#uartState,
-      boardState: ARCH_PROFILES.aarch64.createBoardState(BOARD_RAM_SIZE),
+      boardState: this.#boardState,
       consoleSink: this.consoleSink,
       interrupts: this.interrupts,
       endVm: (outcome) => this.outcomes.push(outcome),
