@@ -27,3 +27,18 @@ export class GuestMemoryError extends VmmError {
 
 /** Two devices were placed on overlapping ranges of the same bus. */
 export class BusConflictError extends VmmError {}
+
+/** A VM needs more memory slots than its hypervisor gives one VM. */
+export class MemorySlotLimitError extends VmmError {
+  /** Creates the error for a VM of `slots` memory slots on a hypervisor that gives `max`. */
+  constructor(
+    /** The slots the VM needs. */
+    readonly slots: number,
+    /** The most the hypervisor gives one VM. */
+    readonly max: number,
+  ) {
+    super(
+      `this VM's RAM needs ${slots} memory slots, and this host's hypervisor gives a VM ${max}`,
+    );
+  }
+}

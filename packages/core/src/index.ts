@@ -1,6 +1,11 @@
 export { hostArch, type Arch } from './arch.js';
-export { VmmError, GuestMemoryError, BusConflictError } from './errors.js';
+export { VmmError, GuestMemoryError, BusConflictError, MemorySlotLimitError } from './errors.js';
 export { hex } from './hex.js';
+export {
+  GuestAddressSpaceError,
+  checkGuestAddressSpan,
+  guestAddressBitsFor,
+} from './guest-address-space.js';
 export { GuestMemory, type GuestMemoryRegion } from './guest-memory.js';
 export type { BusDevice, PioDevice, MmioDevice } from './device.js';
 export { RangeMap, type Range } from './range-map.js';

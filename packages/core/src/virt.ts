@@ -38,6 +38,20 @@ export interface VirtOptions {
    * as `@vmm/kvm` lists them); none when omitted. A backend that cannot hide one throws.
    */
   readonly hiddenCpuFeatures?: readonly string[];
+  /**
+   * Where the guest's physical memory map ends: every address the VM will map (RAM and device
+   * regions) lies below it. The backend checks that its guests can address that far, and sizes
+   * the guest's address space to it where that is chosen when the VM is made (arm64: the IPA
+   * size), throwing `GuestAddressSpaceError` when it cannot. Omitted: no check, and the
+   * hypervisor's default size.
+   */
+  readonly guestAddressSpan?: bigint;
+  /**
+   * How many memory slots the VM will map ({@link Virt.setUserMemoryRegion}); a backend whose
+   * hypervisor has fewer throws `MemorySlotLimitError` before anything is made. Omitted: no
+   * check.
+   */
+  readonly memorySlots?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import { HV_PAGE_SIZE, HvExitReason, HvInterruptType, HvReturn } from './binding
 import { HV_VCPU_EXIT_LAYOUT } from './bindings/hv-vcpu-exit.js';
 import type {
   HvApi,
+  HvIpaSizeResult,
   HvSizeResult,
   HvSpiRangeResult,
   HvValueResult,
@@ -81,6 +82,11 @@ export interface FakeHvApiOptions {
   readonly vmExists?: boolean;
   /** With {@link vmExists}: the VM already has its GIC (default false). */
   readonly gicExists?: boolean;
+  /**
+   * The IPA sizes to report, in bits: what a VM gets unless its configuration sets one, and
+   * the most it may be given (default 36 and 40, an M1's).
+   */
+  readonly ipaSize?: { readonly default: number; readonly max: number };
 }
 
 /** A GIC configuration as the fake recorded it. */
@@ -168,6 +174,8 @@ export class FakeHvApi implements HvApi {
   gic: FakeGicConfig | undefined;
   /** Whether a VM exists. */
   vmExists = false;
+  /** The IPA size of the VM, in bits, once created; `hv_vm_map` refuses IPAs beyond it. */
+  vmIpaBits: number | undefined;
   /** The host tick counter `mach_absolute_time` returns; tests move it. */
   clock = 0n;
   readonly #vmCreateStatus: number;
@@ -176,6 +184,9 @@ export class FakeHvApi implements HvApi {
   readonly #vcpus = new Map<bigint, FakeVcpu>();
   readonly #allocations = new Map<bigint, Uint8Array>();
   readonly #gicConfigs = new Map<bigint, FakeGicConfig>();
+  readonly #ipaSize: { readonly default: number; readonly max: number };
+  /** IPA sizes set on VM configurations, by configuration. */
+  readonly #configIpaBits = new Map<bigint, number>();
   #nextVcpu = 0n;
   #nextAddress = 0x1_0000_0000n;
   #nextObject = 0x10n;
@@ -186,6 +197,7 @@ export class FakeHvApi implements HvApi {
     this.gicSupported = options.gicSupported ?? true;
     this.#gicParameters = { ...FAKE_GIC_PARAMETERS, ...options.gic };
     this.#timebase = options.timebase ?? { numer: 125, denom: 3 };
+    this.#ipaSize = options.ipaSize ?? { default: 36, max: 40 };
     this.vmExists = options.vmExists ?? false;
     if (this.vmExists && options.gicExists === true) this.gic = {};
   }
@@ -207,11 +219,29 @@ export class FakeHvApi implements HvApi {
     return this.#object();
   }
 
+  /** Fake `hv_vm_config_get_default_ipa_size`. */
+  vmConfigGetDefaultIpaSize(): HvIpaSizeResult {
+    return { status: HvReturn.SUCCESS, bits: this.#ipaSize.default };
+  }
+
+  /** Fake `hv_vm_config_get_max_ipa_size`. */
+  vmConfigGetMaxIpaSize(): HvIpaSizeResult {
+    return { status: HvReturn.SUCCESS, bits: this.#ipaSize.max };
+  }
+
+  /** Fake `hv_vm_config_set_ipa_size`: HV_BAD_ARGUMENT past the maximum. */
+  vmConfigSetIpaSize(config: bigint, bits: number): number {
+    if (bits > this.#ipaSize.max) return HvReturn.BAD_ARGUMENT;
+    this.#configIpaBits.set(config, bits);
+    return HvReturn.SUCCESS;
+  }
+
   /** Fake `hv_vm_create`: the configured status, HV_BUSY if a VM exists. */
-  vmCreate(): number {
+  vmCreate(config: bigint): number {
     if (this.#vmCreateStatus !== HvReturn.SUCCESS) return this.#vmCreateStatus;
     if (this.vmExists) return HvReturn.BUSY;
     this.vmExists = true;
+    this.vmIpaBits = this.#configIpaBits.get(config) ?? this.#ipaSize.default;
     return HvReturn.SUCCESS;
   }
 
@@ -228,6 +258,9 @@ export class FakeHvApi implements HvApi {
     const page = BigInt(HV_PAGE_SIZE);
     if (!this.vmExists) return HvReturn.NO_DEVICE;
     if (hostAddress % page !== 0n || ipa % page !== 0n || size % HV_PAGE_SIZE !== 0) {
+      return HvReturn.BAD_ARGUMENT;
+    }
+    if (ipa + BigInt(size) > 1n << BigInt(this.vmIpaBits ?? this.#ipaSize.default)) {
       return HvReturn.BAD_ARGUMENT;
     }
     this.maps.push({ hostAddress, ipa, size, flags });
@@ -435,6 +468,7 @@ export class FakeHvApi implements HvApi {
   /** Fake `os_release`. */
   osRelease(object: bigint): void {
     this.#gicConfigs.delete(object);
+    this.#configIpaBits.delete(object);
   }
 
   /** Fake `mmap`: zeroed JS memory at a made-up, 16 KiB aligned address. */

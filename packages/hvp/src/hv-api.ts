@@ -14,6 +14,14 @@ export interface HvSizeResult {
   readonly size: number;
 }
 
+/** An `hv_return_t` plus an IPA bit length (`uint32_t *ipa_bit_length`). */
+export interface HvIpaSizeResult {
+  /** The call's `hv_return_t`, as an unsigned 32-bit number. */
+  readonly status: number;
+  /** The IPA size in bits (0 unless `status` is `HV_SUCCESS`). */
+  readonly bits: number;
+}
+
 /** What `hv_vcpu_create` hands back. */
 export interface HvVcpuCreateResult {
   /** The call's `hv_return_t`, as an unsigned 32-bit number. */
@@ -56,6 +64,12 @@ export interface HvApi {
 
   /** `hv_vm_config_create()`: a VM configuration object (0n if none). */
   vmConfigCreate(): bigint;
+  /** `hv_vm_config_get_default_ipa_size(&bits)`: the IPA size a VM gets unless set. */
+  vmConfigGetDefaultIpaSize(): HvIpaSizeResult;
+  /** `hv_vm_config_get_max_ipa_size(&bits)`: the largest IPA size a VM may be given. */
+  vmConfigGetMaxIpaSize(): HvIpaSizeResult;
+  /** `hv_vm_config_set_ipa_size(config, bits)`: the IPA size of a VM made from `config`. */
+  vmConfigSetIpaSize(config: bigint, bits: number): number;
   /** `hv_vm_create(config)`: creates this process's VM (0n = default configuration). */
   vmCreate(config: bigint): number;
   /** `hv_vm_destroy()`: destroys this process's VM. */

@@ -16,6 +16,7 @@ import { parseHvpHandle, parseHvpKickHandle, type HvpHandle } from './hvp-handle
 import { HvpInterruptController, WIRED_SPI_COUNT } from './hvp-interrupt-controller.js';
 import { HvpUnavailableError } from './hvp-unavailable-error.js';
 import { HvpVcpu } from './hvp-vcpu.js';
+import { configureIpaSize } from './ipa-size.js';
 import { loadHvApi } from './koffi-hv-api.js';
 import { SharedVmState } from './shared-vm-state.js';
 
@@ -85,8 +86,9 @@ export class HvpVirt implements Virt {
   }
 
   /**
-   * Creates the process's VM (`hv_vm_config_create`, `hv_vm_create`) and the state its threads
-   * share. Without `api`, checks that this is macOS on arm64 and loads the framework. Throws
+   * Creates the process's VM (`hv_vm_config_create`, `hv_vm_create`), with an IPA space that
+   * reaches `options.guestAddressSpan` (a `GuestAddressSpaceError` when the framework's
+   * maximum does not), and the state its threads share. Without `api`, checks that this is macOS on arm64 and loads the framework. Throws
    * {@link HvpUnavailableError} when the host cannot run it (with the signing steps when the
    * entitlement is missing) and a {@link VmmError} if this process already has a VM or
    * `options.hiddenCpuFeatures` names any feature (hvp cannot hide arm64 features).
@@ -101,8 +103,13 @@ export class HvpVirt implements Virt {
     }
     const hv = api ?? loadHvApi();
     const config = hv.vmConfigCreate();
-    const status = hv.vmCreate(config);
-    hv.osRelease(config);
+    let status: number;
+    try {
+      configureIpaSize(hv, config, options.guestAddressSpan);
+      status = hv.vmCreate(config);
+    } finally {
+      hv.osRelease(config);
+    }
     if (status === HvReturn.DENIED) throw HvpUnavailableError.entitlementMissing(process.execPath);
     if (status === HvReturn.BUSY) {
       throw new VmmError(

@@ -2,7 +2,13 @@ import { createRequire } from 'node:module';
 import { HYPERVISOR_FRAMEWORK_PATH, HvReturn } from './bindings/hv-constants.js';
 import { HV_VCPU_EXIT_LAYOUT } from './bindings/hv-vcpu-exit.js';
 import { DarwinMman } from './bindings/darwin-mman.js';
-import type { HvApi, HvSizeResult, HvSpiRangeResult, HvValueResult } from './hv-api.js';
+import type {
+  HvApi,
+  HvIpaSizeResult,
+  HvSizeResult,
+  HvSpiRangeResult,
+  HvValueResult,
+} from './hv-api.js';
 import { HvpUnavailableError } from './hvp-unavailable-error.js';
 
 type Koffi = typeof import('koffi').default;
@@ -94,6 +100,18 @@ function bind(koffi: Koffi): HvApi {
     lib.func(signature) as NativeFunction;
 
   const vmConfigCreate = fn(hv, 'void *hv_vm_config_create(void)');
+  const vmConfigGetDefaultIpaSize = fn(
+    hv,
+    'uint32_t hv_vm_config_get_default_ipa_size(void *ipa_bit_length)',
+  );
+  const vmConfigGetMaxIpaSize = fn(
+    hv,
+    'uint32_t hv_vm_config_get_max_ipa_size(void *ipa_bit_length)',
+  );
+  const vmConfigSetIpaSize = fn(
+    hv,
+    'uint32_t hv_vm_config_set_ipa_size(void *config, uint32_t ipa_bit_length)',
+  );
   const vmCreate = fn(hv, 'uint32_t hv_vm_create(void *config)');
   const vmDestroy = fn(hv, 'uint32_t hv_vm_destroy(void)');
   const vmMap = fn(hv, 'uint32_t hv_vm_map(void *addr, uint64_t ipa, size_t size, uint64_t flags)');
@@ -142,6 +160,11 @@ function bind(koffi: Koffi): HvApi {
     status: status as number,
     value: (status as number) === HvReturn.SUCCESS ? u64() : 0n,
   });
+  const ipaSizeResult = (call: NativeFunction): HvIpaSizeResult => {
+    const bits = new Uint32Array(1);
+    const status = call(bits) as number;
+    return { status, bits: status === HvReturn.SUCCESS ? bits[0]! : 0 };
+  };
   const sizeResult = (call: NativeFunction | undefined): HvSizeResult => {
     if (call === undefined) return { status: HvReturn.UNSUPPORTED, size: 0 };
     outView.setBigUint64(0, 0n, true);
@@ -157,6 +180,9 @@ function bind(koffi: Koffi): HvApi {
   return {
     gicSupported: gic !== undefined,
     vmConfigCreate: () => pointer(vmConfigCreate()),
+    vmConfigGetDefaultIpaSize: () => ipaSizeResult(vmConfigGetDefaultIpaSize),
+    vmConfigGetMaxIpaSize: () => ipaSizeResult(vmConfigGetMaxIpaSize),
+    vmConfigSetIpaSize: (config, bits) => vmConfigSetIpaSize(config, bits) as number,
     vmCreate: (config) => vmCreate(config === 0n ? null : config) as number,
     vmDestroy: () => vmDestroy() as number,
     vmMap: (hostAddress, ipa, size, flags) =>

@@ -1,4 +1,5 @@
 import type { Arch, BootState } from '@vmm/core';
+import type { KvmSystem } from './kvm-system.js';
 import type { KvmVcpu } from './kvm-vcpu.js';
 import type { KvmVirt } from './kvm-virt.js';
 
@@ -12,6 +13,13 @@ export interface KvmArchitecture {
   readonly arch: Arch;
   /** The capabilities (`KVM_CAP_<name>` -> number) a VM needs, checked before it is created. */
   readonly requiredCapabilities: Readonly<Record<string, number>>;
+  /**
+   * The KVM_CREATE_VM machine type for a VM whose memory map ends at `span` (see
+   * `VirtOptions.guestAddressSpan`; undefined: the default), after checking that its guests can
+   * address that far (x86: the physical address width of KVM's CPUID; arm64: the IPA size).
+   * Throws `GuestAddressSpaceError` when they cannot.
+   */
+  vmType(system: KvmSystem, span: bigint | undefined): number;
   /**
    * Sets up a VM right after KVM_CREATE_VM, on the owner's thread (x86: the real-mode helper
    * pages; arm64: every vCPU, created and initialised up front).

@@ -130,9 +130,12 @@ export class KvmSystem {
     return this.#supportedCpuid.clone();
   }
 
-  /** KVM_CREATE_VM: creates a VM (default machine type) and returns its file descriptor. */
-  createVm(): number {
-    return this.#ioctlValue('KVM_CREATE_VM', KVM_CREATE_VM, 0);
+  /**
+   * KVM_CREATE_VM: creates a VM of machine type `type` (0, the default, unless the host's
+   * architecture encodes more in it, as arm64 does its IPA size) and returns its descriptor.
+   */
+  createVm(type = 0): number {
+    return this.#ioctlValue('KVM_CREATE_VM', KVM_CREATE_VM, type);
   }
 
   /** Closes the descriptor if {@link open} opened it. Safe to call twice. */

@@ -1,4 +1,5 @@
 import {
+  MemorySlotLimitError,
   VmmError,
   hex,
   type Arch,
@@ -60,6 +61,16 @@ import {
 /** Page size of x86_64 hosts, the unit of the vCPU mapping's page offsets. */
 const X86_PAGE_SIZE = 4096;
 
+/**
+ * Throws {@link MemorySlotLimitError} when a VM of `slots` memory slots (if given) needs more
+ * than this KVM gives one VM (KVM_CAP_NR_MEMSLOTS; not checked where KVM does not report it).
+ */
+function checkMemorySlots(system: KvmSystem, slots: number | undefined): void {
+  if (slots === undefined) return;
+  const max = system.checkExtension(KvmCap.NR_MEMSLOTS);
+  if (max > 0 && slots > max) throw new MemorySlotLimitError(slots, max);
+}
+
 /** One mapping made by {@link KvmVirt.allocateMemory}. */
 interface Allocation {
   readonly address: bigint;
@@ -112,8 +123,12 @@ export class KvmVirt implements Virt {
   }
 
   /**
-   * Opens `/dev/kvm`, checks the capabilities a VM of this host's architecture needs, creates
-   * the VM (KVM_CREATE_VM, default machine type and IPA size) and sets it up: on x86_64 the
+   * Opens `/dev/kvm`, checks the capabilities a VM of this host's architecture needs and that
+   * it can hold `options`' memory map (`guestAddressSpan`, `memorySlots`; a
+   * `GuestAddressSpaceError` when the guest cannot address that far, a `MemorySlotLimitError`
+   * when KVM has too few slots), creates the VM
+   * (KVM_CREATE_VM; on arm64 with a larger IPA size where the map needs more than the default
+   * 40 bits) and sets it up: on x86_64 the
    * real-mode helper pages go to their layout addresses (KVM_SET_IDENTITY_MAP_ADDR,
    * KVM_SET_TSS_ADDR); on arm64 every vCPU is created and initialised now
    * (KVM_ARM_PREFERRED_TARGET, then KVM_CREATE_VCPU and KVM_ARM_VCPU_INIT per vCPU; see
@@ -137,7 +152,9 @@ export class KvmVirt implements Virt {
       if (vcpus > max) {
         throw new VmmError(`this KVM runs at most ${max} vCPUs per VM (asked for ${vcpus})`);
       }
-      virt = new KvmVirt(system, system.createVm(), vcpus, architecture, true, [], hidden);
+      const type = architecture.vmType(system, options.guestAddressSpan);
+      checkMemorySlots(system, options.memorySlots);
+      virt = new KvmVirt(system, system.createVm(type), vcpus, architecture, true, [], hidden);
     } catch (error) {
       system.close();
       throw error;

@@ -2,6 +2,7 @@ import { aarch64Layout, type VmExit } from '@vmm/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   Arm64Register,
+  KvmCap,
   KvmError,
   KvmUnavailableError,
   KvmVirt,
@@ -31,6 +32,24 @@ describe('an arm64 VM (fake KVM)', () => {
   afterEach(() => {
     virt?.close();
     virt = undefined;
+  });
+
+  it('asks KVM_CREATE_VM for a larger IPA size only when the memory map needs one', () => {
+    const createVmArgument = (guestAddressSpan: bigint): unknown => {
+      fakeKvm.reset();
+      fakeKvm.capabilityValues.set(KvmCap.ARM_VM_IPA_SIZE, 48);
+      const created = KvmVirt.create({ vcpus: 1, guestAddressSpan });
+      created.close();
+      return fakeKvm.ioctls.find((call) => call.ioctl === 'KVM_CREATE_VM')?.arg;
+    };
+    expect(createVmArgument(aarch64Layout.RAM_BASE + (256n << 20n))).toBe(0);
+    expect(createVmArgument(1n << 40n)).toBe(0);
+    expect(createVmArgument((1n << 40n) + 0x1000n)).toBe(41);
+    expect(createVmArgument(1n << 48n)).toBe(48);
+    expect(() => createVmArgument((1n << 48n) + 0x1000n)).toThrow(
+      /needs 49-bit guest physical addresses, but this host's KVM gives a guest 48 bits/,
+    );
+    expect(fakeKvm.names()).not.toContain('KVM_CREATE_VM');
   });
 
   it('creates and initialises every vCPU with the VM, then the vGICv3, initialised last', () => {

@@ -42,6 +42,8 @@ export class FakeKvm implements Libc {
   closed: number[] = [];
   /** `KVM_CAP_*` numbers this KVM lacks. */
   missingCaps = new Set<number>();
+  /** What KVM_CHECK_EXTENSION answers for a capability it has, by `KVM_CAP_*` (default 8). */
+  capabilityValues = new Map<number, number>();
   /** errno to fail KVM_CREATE_DEVICE with, if any. */
   createDeviceErrno: number | undefined;
   /** Called on KVM_RUN with the vCPU's `kvm_run` area, to write the exit the test wants. */
@@ -61,6 +63,7 @@ export class FakeKvm implements Libc {
     this.ioctls = [];
     this.closed = [];
     this.missingCaps = new Set();
+    this.capabilityValues = new Map();
     this.createDeviceErrno = undefined;
     this.onRun = () => undefined;
     this.registers.clear();
@@ -102,7 +105,8 @@ export class FakeKvm implements Libc {
       case ioctls.KVM_GET_API_VERSION:
         return 12;
       case ioctls.KVM_CHECK_EXTENSION:
-        return this.missingCaps.has(Number(arg)) ? 0 : 8;
+        if (this.missingCaps.has(Number(arg))) return 0;
+        return this.capabilityValues.get(Number(arg)) ?? 8;
       case ioctls.KVM_GET_VCPU_MMAP_SIZE:
         return 0x3000;
       case ioctls.KVM_CREATE_VM:

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import {
+  GuestAddressSpaceError,
   GuestMemory,
+  MemorySlotLimitError,
   MmioBus,
   type Arch,
   type BootState,
@@ -9,6 +11,7 @@ import {
   type Virt,
   type VirtBackend,
   type VirtHandle,
+  type VirtOptions,
 } from '@vmm/core';
 import { ARCH_PROFILES, type ArchProfile, type RamRange } from './arch-profile.js';
 import type { BootLoader } from '@vmm/bootloader';
@@ -48,6 +51,43 @@ function memorySlots(ranges: readonly RamRange[]): RamRange[] {
     }
     return slots;
   });
+}
+
+/**
+ * `backend.create(options)`, with a memory map the guest cannot address or the hypervisor cannot
+ * hold reported as the configuration's fault (a {@link MachineConfigError} naming the memory
+ * size asked for).
+ */
+function createVirt(backend: VirtBackend, config: MachineConfig, options: VirtOptions): Virt {
+  try {
+    return backend.create(options);
+  } catch (error) {
+    if (!(error instanceof GuestAddressSpaceError || error instanceof MemorySlotLimitError)) {
+      throw error;
+    }
+    throw new MachineConfigError(
+      `memory size "${config.memory ?? DEFAULT_MEMORY}" is too large for this host: ${error.message}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Where the guest's memory map ends: one past the last byte of its RAM `slots` and its device
+ * `regions`, the span the backend must give the guest's physical addresses.
+ */
+function memoryMapEnd(
+  slots: readonly RamRange[],
+  regions: readonly { readonly address: bigint; readonly size: bigint }[],
+): bigint {
+  let end = 0n;
+  for (const slot of slots) end = max(end, slot.guestAddress + BigInt(slot.size));
+  for (const region of regions) end = max(end, region.address + region.size);
+  return end;
+}
+
+function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
 }
 
 /**
@@ -156,15 +196,19 @@ export class Machine {
     const backend = await importing;
     const profile = ARCH_PROFILES[backend.guestArch()];
     const loader = loaderFor(profile);
-    const virt = backend.create({
+    const slots = memorySlots(profile.ramRanges(ramSize));
+    const reserved = profile.reservedRanges(cpus);
+    const virt = createVirt(backend, config, {
       vcpus: cpus,
       hiddenCpuFeatures: config.hiddenCpuFeatures ?? [],
+      guestAddressSpan: memoryMapEnd(slots, [...reserved, ...(config.mmioDevices ?? [])]),
+      memorySlots: slots.length,
     });
     let machine: Machine | undefined;
     try {
       if (config.irqchip !== false) virt.createIrqChip();
       const memory = new GuestMemory(
-        memorySlots(profile.ramRanges(ramSize)).map((range, slot) => {
+        slots.map((range, slot) => {
           const host = virt.allocateMemory(range.size);
           virt.setUserMemoryRegion({
             slot,
@@ -175,7 +219,7 @@ export class Machine {
           return { guestAddress: range.guestAddress, bytes: host.bytes };
         }),
       );
-      checkMmioDevices(config.mmioDevices ?? [], memory, profile.reservedRanges(cpus));
+      checkMmioDevices(config.mmioDevices ?? [], memory, reserved);
       machine = new Machine(virt, memory, threads, config, ramSize);
       machine.#boot(loader.load({ memory, ramSize, vcpus: cpus }));
       return machine;

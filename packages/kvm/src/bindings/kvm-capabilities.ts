@@ -10,6 +10,8 @@ export const KvmCap = {
   EXT_CPUID: 7,
   /** Recommended maximum number of vCPUs per VM. */
   NR_VCPUS: 9,
+  /** The number of memory slots a VM may have (KVM_SET_USER_MEMORY_REGION's `slot` is below it). */
+  NR_MEMSLOTS: 10,
   /**
    * KVM_REGISTER_COALESCED_MMIO; the value is the page, in each vCPU's mapping, that holds the
    * coalesced-writes ring.
@@ -29,6 +31,11 @@ export const KvmCap = {
   DEVICE_CTRL: 89,
   /** The in-kernel PSCI 0.2 vCPU feature (arm64: KVM_ARM_VCPU_PSCI_0_2). */
   ARM_PSCI_0_2: 102,
+  /**
+   * The largest IPA size, in bits, an arm64 VM may ask for in KVM_CREATE_VM's type; 0 when only
+   * the default 40 bits can be had.
+   */
+  ARM_VM_IPA_SIZE: 165,
   /** KVM_REGISTER_COALESCED_MMIO takes port I/O zones (`pio = 1`, x86). */
   COALESCED_PIO: 162,
 } as const;

@@ -3,6 +3,7 @@ import { KvmCap } from '../../bindings/kvm-capabilities.js';
 import type { KvmArchitecture } from '../../kvm-architecture.js';
 import { applyAarch64BootState } from './boot-state.js';
 import { describeAarch64Registers } from './describe-registers.js';
+import { aarch64VmType } from './ipa-size.js';
 import { initArmVcpu, vcpuInitFor } from './vcpu-init.js';
 import { createVgicV3, vgicSpiIrqLine } from './vgic-v3.js';
 
@@ -36,6 +37,7 @@ export const aarch64KvmArchitecture: KvmArchitecture = {
       );
     }
   },
+  vmType: aarch64VmType,
   setUpVm(virt) {
     const preferred = virt.preferredTarget();
     for (let id = 0; id < virt.vcpuCount; id++) {

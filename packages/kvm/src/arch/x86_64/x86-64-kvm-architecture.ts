@@ -1,10 +1,11 @@
-import { VmmError, x86_64Layout } from '@vmm/core';
+import { VmmError, checkGuestAddressSpan, x86_64Layout } from '@vmm/core';
 import { KvmCap } from '../../bindings/kvm-capabilities.js';
 import { KVM_PIT_SPEAKER_DUMMY } from '../../bindings/x86_64/kvm-pit-config.js';
 import type { KvmArchitecture } from '../../kvm-architecture.js';
 import { applyX86BootState } from './boot-state.js';
 import { cpuFeatureBits } from './cpu-features.js';
 import { describeX86Registers } from './describe-registers.js';
+import { x86GuestPhysicalAddressBits } from './guest-address-bits.js';
 import { setUpX86Vcpu } from './vcpu-setup.js';
 
 /**
@@ -21,6 +22,13 @@ export const x86_64KvmArchitecture: KvmArchitecture = {
     SET_IDENTITY_MAP_ADDR: KvmCap.SET_IDENTITY_MAP_ADDR,
     EXT_CPUID: KvmCap.EXT_CPUID,
     PIT2: KvmCap.PIT2,
+  },
+  vmType(system, span) {
+    if (span !== undefined) {
+      const bits = x86GuestPhysicalAddressBits(system.supportedCpuid());
+      checkGuestAddressSpan(span, bits, "this host's KVM");
+    }
+    return 0;
   },
   setUpVm(virt) {
     virt.setIdentityMapAddress(x86_64Layout.KVM_IDENTITY_MAP_START);
