@@ -138,3 +138,20 @@ describe.skipIf(!hasKvm)('the vmm command with a guest that floods its console',
     expect(code).toBe(130);
   }, 30_000);
 });
+
+describe.skipIf(!hasKvm)(
+  'the vmm command asked for more RAM than the host can give a guest',
+  () => {
+    it('refuses it in one line before making a VM, and exits 1', () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'vmm-cli-')), 'bzImage');
+      writeFileSync(file, printingBzImage());
+      const started = Date.now();
+      const { status, stderr } = vmm(['--kernel', file, '--memory', '8000T']);
+      expect(stderr).toMatch(
+        /^vmm: memory size "8000T" is too large for this host: the guest's memory map ends at 0x[0-9a-f]+ and needs 53-bit guest physical addresses, but this host's KVM gives a guest \d+ bits \(addresses below \d+ [TP]iB\)\n$/,
+      );
+      expect(status).toBe(1);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    });
+  },
+);
