@@ -88,10 +88,11 @@ export class HvpVirt implements Virt {
   /**
    * Creates the process's VM (`hv_vm_config_create`, `hv_vm_create`), with an IPA space that
    * reaches `options.guestAddressSpan` (a `GuestAddressSpaceError` when the framework's
-   * maximum does not), and the state its threads share. Without `api`, checks that this is macOS on arm64 and loads the framework. Throws
-   * {@link HvpUnavailableError} when the host cannot run it (with the signing steps when the
-   * entitlement is missing) and a {@link VmmError} if this process already has a VM or
-   * `options.hiddenCpuFeatures` names any feature (hvp cannot hide arm64 features).
+   * maximum does not), and the state its threads share. Without `api`, checks that this is
+   * macOS on arm64 and loads the framework. Throws {@link HvpUnavailableError} when the host
+   * cannot run it (with the signing steps when the entitlement is missing) and a
+   * {@link VmmError} if this process already has a VM or `options.hiddenCpuFeatures` names any
+   * feature (hvp cannot hide arm64 features).
    */
   static create(options: VirtOptions, api?: HvApi): HvpVirt {
     const { vcpus } = options;

@@ -1,15 +1,15 @@
-import { GuestAddressSpaceError, guestAddressBitsFor } from '@vmm/core';
+import { checkGuestAddressSpan, guestAddressBitsFor } from '@vmm/core';
 import { HvReturn } from './bindings/hv-constants.js';
 import type { HvApi } from './hv-api.js';
 import { HvError } from './hv-error.js';
 
-/** Who gives the guest its IPA space, for {@link GuestAddressSpaceError}'s message. */
+/** Who gives the guest its IPA space, for `GuestAddressSpaceError`'s message. */
 const HYPERVISOR = 'Hypervisor.framework on this Mac';
 
 /**
  * Sizes the IPA space of the VM `config` will make so that it reaches `span` (the end of its
  * memory map; nothing to do when undefined or when the framework's default reaches): sets the
- * bits `span` needs (`hv_vm_config_set_ipa_size`). Throws {@link GuestAddressSpaceError} when
+ * bits `span` needs (`hv_vm_config_set_ipa_size`). Throws `GuestAddressSpaceError` when
  * that is more than the framework's maximum, and {@link HvError} when a call fails.
  */
 export function configureIpaSize(hv: HvApi, config: bigint, span: bigint | undefined): void {
@@ -24,7 +24,7 @@ export function configureIpaSize(hv: HvApi, config: bigint, span: bigint | undef
   if (max.status !== HvReturn.SUCCESS) {
     throw new HvError('hv_vm_config_get_max_ipa_size', max.status);
   }
-  if (bits > max.bits) throw new GuestAddressSpaceError(span, max.bits, HYPERVISOR);
+  checkGuestAddressSpan(span, max.bits, HYPERVISOR);
   const status = hv.vmConfigSetIpaSize(config, bits);
   if (status !== HvReturn.SUCCESS) throw new HvError('hv_vm_config_set_ipa_size', status);
 }

@@ -126,9 +126,8 @@ export class KvmVirt implements Virt {
    * Opens `/dev/kvm`, checks the capabilities a VM of this host's architecture needs and that
    * it can hold `options`' memory map (`guestAddressSpan`, `memorySlots`; a
    * `GuestAddressSpaceError` when the guest cannot address that far, a `MemorySlotLimitError`
-   * when KVM has too few slots), creates the VM
-   * (KVM_CREATE_VM; on arm64 with a larger IPA size where the map needs more than the default
-   * 40 bits) and sets it up: on x86_64 the
+   * when KVM has too few slots), creates the VM (KVM_CREATE_VM; on arm64 with a larger IPA
+   * size where the map needs more than the default 40 bits) and sets it up: on x86_64 the
    * real-mode helper pages go to their layout addresses (KVM_SET_IDENTITY_MAP_ADDR,
    * KVM_SET_TSS_ADDR); on arm64 every vCPU is created and initialised now
    * (KVM_ARM_PREFERRED_TARGET, then KVM_CREATE_VCPU and KVM_ARM_VCPU_INIT per vCPU; see

@@ -73,15 +73,15 @@ function createVirt(backend: VirtBackend, config: MachineConfig, options: VirtOp
 }
 
 /**
- * Where the guest's memory map ends: one past the last byte of its RAM `slots` and its device
+ * Where the guest's memory map ends: one past the last byte of its `ram` and its device
  * `regions`, the span the backend must give the guest's physical addresses.
  */
 function memoryMapEnd(
-  slots: readonly RamRange[],
+  ram: readonly RamRange[],
   regions: readonly { readonly address: bigint; readonly size: bigint }[],
 ): bigint {
   let end = 0n;
-  for (const slot of slots) end = max(end, slot.guestAddress + BigInt(slot.size));
+  for (const range of ram) end = max(end, range.guestAddress + BigInt(range.size));
   for (const region of regions) end = max(end, region.address + region.size);
   return end;
 }
@@ -196,12 +196,13 @@ export class Machine {
     const backend = await importing;
     const profile = ARCH_PROFILES[backend.guestArch()];
     const loader = loaderFor(profile);
-    const slots = memorySlots(profile.ramRanges(ramSize));
+    const ram = profile.ramRanges(ramSize);
+    const slots = memorySlots(ram);
     const reserved = profile.reservedRanges(cpus);
     const virt = createVirt(backend, config, {
       vcpus: cpus,
       hiddenCpuFeatures: config.hiddenCpuFeatures ?? [],
-      guestAddressSpan: memoryMapEnd(slots, [...reserved, ...(config.mmioDevices ?? [])]),
+      guestAddressSpan: memoryMapEnd(ram, [...reserved, ...(config.mmioDevices ?? [])]),
       memorySlots: slots.length,
     });
     let machine: Machine | undefined;

@@ -1,4 +1,4 @@
-import { GuestAddressSpaceError, guestAddressBitsFor } from '@vmm/core';
+import { checkGuestAddressSpan, guestAddressBitsFor } from '@vmm/core';
 import { KvmCap } from '../../bindings/kvm-capabilities.js';
 import type { KvmSystem } from '../../kvm-system.js';
 
@@ -10,7 +10,7 @@ const IPA_SIZE_MASK = 0xff;
 /**
  * The KVM_CREATE_VM type for an arm64 VM whose memory map ends at `span`: 0 (the default 40-bit
  * IPA) when that reaches far enough, else the IPA size `span` needs, which this KVM must offer
- * (KVM_CAP_ARM_VM_IPA_SIZE). Throws {@link GuestAddressSpaceError} when it does not.
+ * (KVM_CAP_ARM_VM_IPA_SIZE). Throws `GuestAddressSpaceError` when it does not.
  */
 export function aarch64VmType(
   system: Pick<KvmSystem, 'checkExtension'>,
@@ -20,6 +20,6 @@ export function aarch64VmType(
   const bits = guestAddressBitsFor(span);
   if (bits <= DEFAULT_IPA_BITS) return 0;
   const max = system.checkExtension(KvmCap.ARM_VM_IPA_SIZE) || DEFAULT_IPA_BITS;
-  if (bits > max) throw new GuestAddressSpaceError(span, max, "this host's KVM");
+  checkGuestAddressSpan(span, max, "this host's KVM");
   return bits & IPA_SIZE_MASK;
 }
