@@ -21,8 +21,16 @@ describe('innerStall', () => {
     expect(innerStall(transcript(stalled))).toBe('[    1.9] NET: Registered PF_NETLINK famil');
   });
 
+  it("looks past the outer shell's Killed notice, as the outer host prints it", () => {
+    const cutOff = '[    1.3] Calibrating delay loop (skipped) preset value.. 51Killed\n\n';
+    expect(innerStall(transcript(`[    0.0] Linux version 6.1\n${cutOff}`))).toBe(
+      '[    1.3] Calibrating delay loop (skipped) preset value.. 51',
+    );
+  });
+
   it('leaves out a guest that went quiet after a whole line', () => {
     expect(innerStall(transcript('[    0.0] Linux version 6.1\n\n'))).toBeNull();
+    expect(innerStall(transcript('[    0.0] Linux version 6.1\nKilled\n\n'))).toBeNull();
   });
 
   it('leaves out a guest past its /init marker (a prompt that gets no input) and other exits', () => {
