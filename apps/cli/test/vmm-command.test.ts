@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hostMemoryCapacity } from '@vmm/machine';
 import { printingBzImage } from './fixtures/printing-bzimage.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -152,6 +153,20 @@ describe.skipIf(!hasKvm)(
       );
       expect(status).toBe(1);
       expect(Date.now() - started).toBeLessThan(15_000);
+    });
+
+    it("refuses RAM beyond the host's RAM and swap in one line, and exits 1", () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'vmm-cli-')), 'bzImage');
+      writeFileSync(file, printingBzImage());
+      const capacity = hostMemoryCapacity()!;
+      const size = `${Math.ceil((capacity.ram + capacity.swap) / 2 ** 30) + 1}G`;
+      const { status, stderr } = vmm(['--kernel', file, '--memory', size]);
+      expect(stderr).toMatch(
+        new RegExp(
+          `^vmm: memory size "${size}" is more than this host can hold: it has [\\d.]+ GiB of RAM and [\\d.]+ GiB of swap\\n$`,
+        ),
+      );
+      expect(status).toBe(1);
     });
   },
 );

@@ -11,6 +11,11 @@ export {
 } from './machine-config.js';
 export { describeOutcome, type VmOutcome } from './vm-outcome.js';
 export { parseMemorySize } from './memory-size.js';
+export {
+  checkGuestRamFitsHost,
+  hostMemoryCapacity,
+  type HostMemoryCapacity,
+} from './host-memory-capacity.js';
 export { MachineConfigError, VcpuWorkerError } from './errors.js';
 export { SharedByteRing } from './shared-byte-ring.js';
 export { runVcpu, type VcpuLoopContext } from './vcpu-loop.js';

@@ -18,6 +18,7 @@ import type { BootLoader } from '@vmm/bootloader';
 import { BufferedWritesFlush } from './buffered-writes-flush.js';
 import { ConsoleStream } from './console-stream.js';
 import { MachineConfigError, VcpuWorkerError } from './errors.js';
+import { checkGuestRamFitsHost } from './host-memory-capacity.js';
 import {
   DEFAULT_KERNEL_DECOMPRESSION,
   DEFAULT_MEMORY,
@@ -207,6 +208,7 @@ export class Machine {
     });
     let machine: Machine | undefined;
     try {
+      checkGuestRamFitsHost(ramSize, String(config.memory ?? DEFAULT_MEMORY));
       if (config.irqchip !== false) virt.createIrqChip();
       const memory = new GuestMemory(
         slots.map((range, slot) => {
