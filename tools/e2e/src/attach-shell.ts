@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { E2E_ARCH_PROFILES, type E2eArch } from './arch-profile.js';
 import { e2eCacheDir } from './e2e-cache-dir.js';
 import { stderrLogger, type E2eLogger } from './logger.js';
-import { OUTER_MARKERS, parseConsoleTranscript } from './markers.js';
+import { OUTER_MARKERS, completeLine, parseConsoleTranscript } from './markers.js';
 import { buildOuterImage } from './outer-image.js';
 import { OuterSession } from './outer-session.js';
 import { outerCommandLine } from './outer-command.js';
@@ -63,7 +63,7 @@ export async function attachShell(options: AttachShellOptions = {}): Promise<num
   };
   const raw = terminal.stdin.isTTY;
   try {
-    await session.waitFor(new RegExp(`^${OUTER_MARKERS.ready}$`, 'm'));
+    await session.waitFor(completeLine(OUTER_MARKERS.ready));
     session.send(
       `${outerCommandLine(profile, { kind: 'boot', memory: '256M', cpus: 1, kernelArgs: [] })}\n`,
     );

@@ -76,6 +76,17 @@ export function splitPartialControlSequence(text: string): [complete: string, re
   return partial === null ? [text, ''] : [text.slice(0, partial.index), partial[0]];
 }
 
+/**
+ * A pattern that matches a whole line of normalized console output matching `source` (a regular
+ * expression's source) once the line's newline has arrived. `^...$` alone would also match at the
+ * end of the output received so far, while the outer host is still writing the line; input sent
+ * then is echoed by the outer tty into the middle of it (`E2E-OUTER-READYtimeout -s KILL ...`,
+ * seen on the arm64 outer host), which then no longer reads as the marker.
+ */
+export function completeLine(source: string): RegExp {
+  return new RegExp(`^(?:${source})\n`, 'm');
+}
+
 const BEGIN_LINE = new RegExp(`^${OUTER_MARKERS.commandBegin}$`, 'm');
 const EXIT_MARKER = new RegExp(`${OUTER_MARKERS.commandExit}=(\\d+)`);
 const FAIL_LINE = new RegExp(`^${OUTER_MARKERS.fail}=(.*)$`, 'm');

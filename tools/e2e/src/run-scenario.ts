@@ -11,7 +11,12 @@ import { stderrLogger, type E2eLogger } from './logger.js';
 import { diagnoseInnerOutput } from './inner-diagnosis.js';
 import { innerStall } from './inner-stall.js';
 import { innerTripleFault } from './inner-triple-fault.js';
-import { OUTER_MARKERS, parseConsoleTranscript, type ConsoleTranscript } from './markers.js';
+import {
+  OUTER_MARKERS,
+  completeLine,
+  parseConsoleTranscript,
+  type ConsoleTranscript,
+} from './markers.js';
 import { buildOuterImage, type OuterImage } from './outer-image.js';
 import {
   describeOuterFault,
@@ -213,7 +218,7 @@ async function runSteps(
   };
   const ready = await expect(
     session,
-    new RegExp(`^(${OUTER_MARKERS.ready}|${OUTER_MARKERS.fail}=.*)$`, 'm'),
+    completeLine(`(${OUTER_MARKERS.ready}|${OUTER_MARKERS.fail}=.*)`),
     `the outer host to be ready (${OUTER_MARKERS.ready})`,
   );
   if (ready[1] !== OUTER_MARKERS.ready) {
@@ -226,7 +231,7 @@ async function runSteps(
   );
   await expect(
     session,
-    new RegExp(`^${OUTER_MARKERS.commandBegin}$`, 'm'),
+    completeLine(OUTER_MARKERS.commandBegin),
     `the outer host to start vmm (${OUTER_MARKERS.commandBegin})`,
   );
   for (const step of scenario.steps) {

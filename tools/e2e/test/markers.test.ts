@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   commandSpan,
+  completeLine,
   diagnoseInnerOutput,
   normalizeConsole,
   parseConsoleTranscript,
@@ -99,5 +100,21 @@ describe('diagnoseInnerOutput', () => {
       'the inner kernel panicked ("Kernel panic - not syncing: VFS: Unable to mount root fs")',
     ]);
     expect(diagnoseInnerOutput('VMM-GUEST-INIT-OK\n', null)).toEqual([]);
+  });
+});
+
+describe('completeLine', () => {
+  it('matches a marker line only once its newline has arrived', () => {
+    const ready = completeLine('E2E-OUTER-READY');
+    expect(ready.test('E2E-OUTER-INIT\nE2E-OUTER-READY')).toBe(false);
+    expect(ready.test('E2E-OUTER-INIT\nE2E-OUTER-READY\n')).toBe(true);
+    expect(ready.test('E2E-OUTER-READYtimeout -s KILL 73\n')).toBe(false);
+  });
+
+  it('keeps the groups of its source', () => {
+    const match = completeLine('(E2E-OUTER-READY|E2E-OUTER-FAIL=.*)').exec(
+      'E2E-OUTER-FAIL=no /dev/kvm\n',
+    );
+    expect(match?.[1]).toBe('E2E-OUTER-FAIL=no /dev/kvm');
   });
 });

@@ -51,6 +51,7 @@ describe('runScenario with a stand-in QEMU', () => {
     expect(result.hints).toEqual([]);
     expect(result.passed).toBe(true);
     expect(result.retried).toBe(false);
+    expect(result.transcript.outerReady).toBe(true);
     expect(result.transcript.vmmExitCode).toBe(0);
     expect(result.transcript.outerKvmLog).toEqual(['[    3.9] SVM: kvm: Nested Paging enabled']);
     expect(result.transcript.innerOutput).toContain(`uname-r: ${FAKE_RELEASE}\n`);
