@@ -1,6 +1,7 @@
 export { hostArch, type Arch } from './arch.js';
 export { VmmError, GuestMemoryError, BusConflictError, MemorySlotLimitError } from './errors.js';
 export { hex } from './hex.js';
+export { INLINE_READ_VALUE_MASK } from './inline-port-read.js';
 export {
   GuestAddressSpaceError,
   checkGuestAddressSpan,

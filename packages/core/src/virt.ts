@@ -113,6 +113,16 @@ export interface Vcpu {
   readonly kickHandle: VirtHandle;
   /** The main registers in one line (instruction pointer, stack, flags/mode), for error reports. */
   describeRegisters(): string;
+  /**
+   * Answers the guest's one-byte `in` from `port` on this vCPU without returning to the VMM's
+   * JavaScript, where the backend can: the value is the low byte of `word[0]` (an `Int32Array`
+   * on a `SharedArrayBuffer`, which the port's device keeps current from any thread), unless a
+   * bit above {@link INLINE_READ_VALUE_MASK} is set, when the read exits as any other. For a
+   * status register polled once per byte (a UART's LSR) this halves a console's exits to
+   * JavaScript. Returns false, changing nothing, where the backend cannot (not x86 KVM).
+   * Call on the vCPU's thread before it runs; `word` must stay unchanged in place.
+   */
+  answerPortReads?(port: number, word: Int32Array): boolean;
   /** Releases the vCPU's host resources. */
   close(): void;
 }

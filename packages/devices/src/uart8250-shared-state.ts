@@ -5,6 +5,8 @@ import {
   DEFAULT_LCR,
   DEFAULT_MCR,
   HARDWARE_FIFO_DEPTH,
+  LSR_DR,
+  LSR_THRE_TEMT,
 } from './uart8250-registers.js';
 
 /* Word 0 holds the ring capacity in bytes (see shared-receive-fifo.ts). */
@@ -36,6 +38,12 @@ const LOOPED_OVERRUN = 12;
 const LOOPED_COUNT = 13;
 /** Byte offset of the looped-back bytes (the 16-byte hardware FIFO), words 14-17. */
 const LOOPED_BYTES = 56;
+/** Word index of the line status image: what an LSR read returns, or why it must exit. */
+const LINE_STATUS_IMAGE = 18;
+/** Image bit: an input overrun is pending, which an LSR read reports and clears. */
+const IMAGE_DEFER_OVERRUN = 0x100;
+/** Image bit: loopback is on or looped-back bytes or their overrun wait. */
+const IMAGE_DEFER_LOOPBACK = 0x200;
 /** Bytes before the ring storage: the words above, padded to 96 bytes. */
 const HEADER_BYTES = 96;
 const LAYOUT: UartStateLayout = {
@@ -57,7 +65,8 @@ const LAYOUT: UartStateLayout = {
  * and wrapped there with `new Uart8250SharedState(buffer)`. Layout, as 32-bit words: 0 capacity,
  * 1 IER, 2 overrun flag, 3 head (bytes ever written), 4 tail (bytes ever read), 5 divisor,
  * 6 LCR, 7 MCR, 8 SCR, 9 FIFOs enabled, 10 THR empty pending, 11 MSR deltas, 12 loopback
- * overrun, 13 looped-back count, 14-17 the looped-back bytes; the ring's bytes start at byte 96,
+ * overrun, 13 looped-back count, 14-17 the looped-back bytes, 18 the line status image
+ * ({@link lineStatusImage}); the ring's bytes start at byte 96,
  * byte `n` of the stream at `96 + n % capacity`. The ring is single-producer, single-consumer:
  * only the main thread calls {@link enqueue} and {@link flagOverrun}; only the device (the
  * guest's UART accesses) calls {@link dequeue}, {@link discardReceived} and {@link takeOverrun}.
@@ -77,13 +86,58 @@ export class Uart8250SharedState extends UartSharedState {
     state.divisor = DEFAULT_DIVISOR;
     state.lcr = DEFAULT_LCR;
     state.mcr = DEFAULT_MCR;
+    Atomics.store(state.words, LINE_STATUS_IMAGE, LSR_THRE_TEMT);
     return state;
   }
+
+  /**
+   * The line status image, one word for a hypervisor to answer the guest's LSR reads from
+   * without the device (`Vcpu.answerPortReads`): its low byte is LSR as a read would return it
+   * (THRE and TEMT, and DR while received bytes wait), and a bit above it is set while a read
+   * must reach the device: an input overrun to report and clear, or loopback. Kept current by
+   * {@link enqueue} and {@link flagOverrun} on the producer side and by
+   * {@link refreshLineStatusImage}, which the device calls after every access.
+   */
+  readonly lineStatusImage: Int32Array;
 
   /** Wraps state that {@link create} allocated, typically in another thread. */
   constructor(buffer: SharedArrayBuffer) {
     super(buffer, LAYOUT);
     this.#looped = new Uint8Array(buffer, LOOPED_BYTES, HARDWARE_FIFO_DEPTH);
+    this.lineStatusImage = new Int32Array(buffer, LINE_STATUS_IMAGE * 4, 1);
+  }
+
+  /**
+   * Appends as many of `bytes` as fit to the receive FIFO and returns how many were taken,
+   * then sets DR in the line status image. Producer side only.
+   */
+  override enqueue(bytes: Uint8Array): number {
+    const accepted = super.enqueue(bytes);
+    if (accepted > 0) Atomics.or(this.lineStatusImage, 0, LSR_DR);
+    return accepted;
+  }
+
+  /**
+   * Brings the line status image up to date after the device changed what it shows: DR once
+   * the FIFO has drained, the overrun deferral once the overrun was read, the loopback deferral
+   * (`loopback`: MCR's loop bit). A bit the producer sets meanwhile is set again, so none is
+   * lost. Consumer side only.
+   */
+  refreshLineStatusImage(loopback: boolean): void {
+    const image = this.lineStatusImage;
+    if (this.receivedCount === 0) {
+      Atomics.and(image, 0, ~LSR_DR);
+      if (this.receivedCount > 0) Atomics.or(image, 0, LSR_DR);
+    }
+    if (!this.overrun) {
+      Atomics.and(image, 0, ~IMAGE_DEFER_OVERRUN);
+      if (this.overrun) Atomics.or(image, 0, IMAGE_DEFER_OVERRUN);
+    }
+    if (loopback || this.loopedCount > 0 || this.loopedOverrun) {
+      Atomics.or(image, 0, IMAGE_DEFER_LOOPBACK);
+    } else {
+      Atomics.and(image, 0, ~IMAGE_DEFER_LOOPBACK);
+    }
   }
 
   /** The guest's interrupt-enable register (IER); the device writes it, the main thread reads it. */
@@ -219,6 +273,7 @@ export class Uart8250SharedState extends UartSharedState {
   /** Records that received bytes were dropped because the FIFO was full. Producer side only. */
   flagOverrun(): void {
     Atomics.store(this.words, OVERRUN, 1);
+    Atomics.or(this.lineStatusImage, 0, IMAGE_DEFER_OVERRUN);
   }
 
   /**

@@ -110,8 +110,17 @@ export class Uart8250 extends ByteRegisterDevice {
     this.#updateTransmitBuffering();
   }
 
-  /** Reads one UART register; DLAB selects the divisor latch at offsets 0 and 1. */
+  /**
+   * Reads one UART register; DLAB selects the divisor latch at offsets 0 and 1. The line status
+   * image is brought up to date after it, as after every write.
+   */
   protected readRegister(offset: number): number {
+    const value = this.#registerValue(offset);
+    this.#state.refreshLineStatusImage(this.#loopback());
+    return value;
+  }
+
+  #registerValue(offset: number): number {
     const state = this.#state;
     const dlab = (state.lcr & LCR_DLAB) !== 0;
     switch (offset) {
@@ -169,6 +178,7 @@ export class Uart8250 extends ByteRegisterDevice {
       default:
         state.scratch = value;
     }
+    state.refreshLineStatusImage(this.#loopback());
     if ((this.#pendingSources() & ~before) !== 0) this.#irq.pulse();
     if (offset === IER || offset === LCR || offset === MCR) this.#updateTransmitBuffering();
   }

@@ -20,6 +20,7 @@ import { KvmLapicState } from './bindings/x86_64/kvm-lapic-state.js';
 import { encodeKvmMsrs, type MsrEntry } from './bindings/x86_64/kvm-msrs.js';
 import { KvmRegs } from './bindings/x86_64/kvm-regs.js';
 import { KvmSregs } from './bindings/x86_64/kvm-sregs.js';
+import { InlinePortReadRunner } from './arch/x86_64/inline-port-read-runner.js';
 import { CoalescedPioRing } from './coalesced-pio-ring.js';
 import { Errno } from './errno.js';
 import type { KvmArchitecture } from './kvm-architecture.js';
@@ -58,6 +59,8 @@ export class KvmVcpu implements Vcpu {
   readonly #ring: CoalescedPioRing | undefined;
   /** An exit `run` holds back until the buffered writes before it are delivered. */
   #heldExit: VmExit | undefined;
+  /** The native run loop answering one port's reads, once {@link answerPortReads} set it up. */
+  #inlineReads: InlinePortReadRunner | undefined;
   /** Native home of the value KVM_GET_ONE_REG / KVM_SET_ONE_REG read and write. */
   #oneRegValue: NativeBuffer | undefined;
   #closed = false;
@@ -130,10 +133,34 @@ export class KvmVcpu implements Vcpu {
     return this.run();
   }
 
+  /**
+   * Has `run` answer the guest's one-byte reads of `port` from `word` inside a native run loop
+   * ({@link InlinePortReadRunner}), without an exit to JavaScript while the word's upper bits
+   * are clear (see `Vcpu.answerPortReads`). Only x86 vCPUs on an x86-64 host can: elsewhere it
+   * returns false. A second call replaces the first.
+   *
+   * @throws {@link KvmError} when the loop's code page cannot be set up.
+   */
+  answerPortReads(port: number, word: Int32Array): boolean {
+    if (this.#closed) this.#throwClosed('answerPortReads');
+    if (this.#architecture.arch !== 'x86_64' || process.arch !== 'x64') return false;
+    if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
+      throw new RangeError(`port must be a whole number from 0 to 0xffff; got ${port}`);
+    }
+    this.#inlineReads?.close();
+    this.#inlineReads = new InlinePortReadRunner(this.#libc, port, word);
+    return true;
+  }
+
+  /** How many port reads the native run loop has answered without JavaScript. */
+  get inlineReadsAnswered(): number {
+    return this.#inlineReads?.answered ?? 0;
+  }
+
   /** One KVM_RUN: the exit it reports, or `interrupted` for a kick. */
   #enter(): VmExit {
-    if (this.#libc.ioctlValue(this.fd, KVM_RUN, 0) < 0) {
-      const errno = this.#libc.errno();
+    const errno = this.#runOnce();
+    if (errno !== 0) {
       if (errno === Errno.EINTR || errno === Errno.EAGAIN) {
         drainKicks(this.#libc);
         return INTERRUPTED;
@@ -141,6 +168,13 @@ export class KvmVcpu implements Vcpu {
       throw new KvmError('KVM_RUN', errno, `vCPU ${this.id}`);
     }
     return this.#decoder.decode();
+  }
+
+  /** KVM_RUN through the inline-read loop or one ioctl: 0, or the errno it failed with. */
+  #runOnce(): number {
+    const inline = this.#inlineReads;
+    if (inline !== undefined) return -inline.run(this.fd, this.#runAddress);
+    return this.#libc.ioctlValue(this.fd, KVM_RUN, 0) < 0 ? this.#libc.errno() : 0;
   }
 
   /**
@@ -250,6 +284,7 @@ export class KvmVcpu implements Vcpu {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#inlineReads?.close();
     this.#libc.munmap(this.#runAddress, this.#runSize);
     this.#oneRegValue?.free();
     if (this.#ownsFd) this.#libc.close(this.fd);

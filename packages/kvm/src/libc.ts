@@ -10,6 +10,8 @@ export const O_CLOEXEC = 0o2000000;
 export const PROT_READ = 0x1;
 /** Pages may be written. */
 export const PROT_WRITE = 0x2;
+/** Pages may be executed. */
+export const PROT_EXEC = 0x4;
 /** Share the mapping (with the kernel for `kvm_run`, with other mappers for RAM). */
 export const MAP_SHARED = 0x01;
 /** Keep the mapping private to this process (copy-on-write). */
@@ -67,6 +69,15 @@ export interface Libc {
   munmap(address: bigint, length: number): number;
   /** `madvise(2)`: 0, or -1. */
   madvise(address: bigint, length: number, advice: number): number;
+  /** `mprotect(2)`: 0, or -1. */
+  mprotect(address: bigint, length: number, prot: number): number;
+  /** The host address of `array`'s first byte (its backing store stays put while it lives). */
+  addressOf(array: ArrayBufferView): bigint;
+  /**
+   * The machine code at `address` as a function `int f(int fd, uint64 run, uint64 block)`
+   * (the System V calling convention), for {@link InlinePortReadRunner}'s run loop.
+   */
+  runLoopAt(address: bigint): RunLoop;
   /**
    * `calloc(3)`: the address of `count * size` zeroed bytes of native memory (for values the
    * kernel reaches through a pointer inside an ioctl's struct), or 0n.
@@ -93,6 +104,9 @@ export interface Libc {
   view(address: bigint, length: number): ArrayBuffer;
 }
 
+/** A native run loop bound by {@link Libc.runLoopAt}: a vCPU fd, its `kvm_run` area, its block. */
+export type RunLoop = (fd: number, run: bigint, block: bigint) => number;
+
 let loaded: Libc | undefined;
 
 /**
@@ -106,6 +120,7 @@ export function libc(): Libc {
 
 function bind(koffi: Koffi): Libc {
   const lib = koffi.load('libc.so.6');
+  const runLoopType = koffi.proto('int RunLoop(int fd, uint64_t run, uint64_t block)');
   const sigtimedwait = lib.func('int sigtimedwait(void *set, void *info, void *timeout)');
   return {
     open: lib.func('int open(const char *path, int flags)'),
@@ -117,6 +132,9 @@ function bind(koffi: Koffi): Libc {
     ),
     munmap: lib.func('int munmap(void *addr, size_t length)'),
     madvise: lib.func('int madvise(void *addr, size_t length, int advice)'),
+    mprotect: lib.func('int mprotect(void *addr, size_t length, int prot)'),
+    addressOf: (array) => koffi.address(array),
+    runLoopAt: (address) => koffi.decode(address, runLoopType) as RunLoop,
     calloc: lib.func('void *calloc(size_t count, size_t size)'),
     free: lib.func('void free(void *ptr)'),
     gettid: lib.func('int gettid(void)'),

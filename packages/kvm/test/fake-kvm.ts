@@ -195,6 +195,18 @@ export class FakeKvm implements Libc {
     return 0;
   }
 
+  mprotect(): number {
+    return 0;
+  }
+
+  addressOf(): bigint {
+    throw new Error('the fake KVM has no native memory to point into');
+  }
+
+  runLoopAt(): never {
+    throw new Error('the fake KVM cannot run native code');
+  }
+
   calloc(count: number, size: number): bigint {
     return this.#allocate(count * size);
   }

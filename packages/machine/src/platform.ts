@@ -7,6 +7,19 @@ export interface Platform {
   readonly pio: PioBus;
   /** Memory-mapped devices. */
   readonly mmio: MmioBus;
+  /**
+   * Port reads the hypervisor may answer from a device's shared word without an exit to
+   * JavaScript (`Vcpu.answerPortReads`): COM1's line status on x86.
+   */
+  readonly inlinePortReads?: readonly InlinePortRead[];
+}
+
+/** A port whose one-byte reads a shared word answers (see `Vcpu.answerPortReads`). */
+export interface InlinePortRead {
+  /** The port. */
+  readonly port: number;
+  /** The word the device keeps current: the byte in bits 7:0, deferring bits above. */
+  readonly word: Int32Array;
 }
 
 /** How a vCPU thread's devices are wired. */

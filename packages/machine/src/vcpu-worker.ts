@@ -44,6 +44,9 @@ async function attach(spec: VcpuWorkerSpec, loading: Promise<VirtBackend>): Prom
       },
       bufferPortWrites: buffering,
     });
+    for (const { port, word } of platform.inlinePortReads ?? []) {
+      vcpu.answerPortReads?.(port, word);
+    }
     for (const device of spec.mmioDevices) {
       const factory = await importExport<(options: unknown) => MmioDevice>(device.factory);
       platform.mmio.register(

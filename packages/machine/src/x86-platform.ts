@@ -31,6 +31,9 @@ export interface X86PlatformWiring {
   readonly bufferPortWrites?: ((port: number, size: number, buffered: boolean) => void) | undefined;
 }
 
+/** COM1's line status register (LSR), the one its console polls before every byte. */
+const COM1_LINE_STATUS = 5;
+
 /** Where the x86 board state keeps the i8042's state; the CMOS RTC's follows it. */
 const I8042_STATE_OFFSET = 0;
 /** Where the x86 board state keeps the CMOS RTC's state. */
@@ -58,12 +61,14 @@ export function createX86BoardState(lowMemoryBytes: number): SharedArrayBuffer {
  * i8042 and the RTC over the shared state of `wiring`, so that every vCPU thread's are one
  * device each. The PIC,
  * IOAPIC and PIT live in the kernel's irqchip, not here. With `bufferPortWrites`, COM1's THR
- * writes are buffered while the UART allows it.
+ * writes are buffered while the UART allows it; COM1's line status may be read without the
+ * device, from its line status image (`inlinePortReads`).
  */
 export function buildX86Platform(wiring: X86PlatformWiring): Platform {
   const pio = new PioBus();
+  const uartState = new Uart8250SharedState(wiring.uartState);
   const uart = new Uart8250({
-    state: new Uart8250SharedState(wiring.uartState),
+    state: uartState,
     sink: wiring.consoleSink,
     irq: interruptLine(wiring.interrupts, x86_64Layout.COM1_IRQ),
     transmitBuffering:
@@ -80,5 +85,11 @@ export function buildX86Platform(wiring: X86PlatformWiring): Platform {
   pio.register(x86_64Layout.CMOS_PORT, rtc.portCount, rtc, 'CMOS RTC');
   const sleep = new AcpiSleepControl({ onPowerOff: () => wiring.endVm({ kind: 'power-off' }) });
   pio.register(x86_64Layout.ACPI_SLEEP_CONTROL_PORT, sleep.portCount, sleep, 'ACPI sleep control');
-  return { pio, mmio: new MmioBus() };
+  return {
+    pio,
+    mmio: new MmioBus(),
+    inlinePortReads: [
+      { port: x86_64Layout.COM1_PORT + COM1_LINE_STATUS, word: uartState.lineStatusImage },
+    ],
+  };
 }
