@@ -75,8 +75,9 @@ export interface Uart8250Options {
  * immediate: each byte written to THR goes to the sink at once, so LSR always reports THRE and
  * TEMT. While no interrupt is enabled the UART lets the hypervisor buffer THR writes
  * (`transmitBuffering`): Linux's console then costs one exit per byte (its LSR poll) instead of
- * two. Received bytes come from the shared FIFO in {@link Uart8250SharedState}, filled on
- * another thread by {@link Uart8250Input}.
+ * two, and that poll the hypervisor may answer from the state's line status image without this
+ * device, which keeps the image current after every access. Received bytes come from the shared
+ * FIFO in {@link Uart8250SharedState}, filled on another thread by {@link Uart8250Input}.
  *
  * Interrupts follow the 16550 (and QEMU's model of it): sources in priority order are receiver
  * line status (an overrun), received data, THR empty and modem status, each gated by its IER
