@@ -23,6 +23,7 @@ export * from './vmm-exit-codes.js';
 export * from './inner-diagnosis.js';
 export * from './inner-stall.js';
 export * from './inner-triple-fault.js';
+export * from './outer-stall-snapshot.js';
 export * from './run-scenario.js';
 export * from './result-summary.js';
 export * from './attach-shell.js';

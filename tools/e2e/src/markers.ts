@@ -18,6 +18,11 @@ export const OUTER_MARKERS = {
   commandBegin: 'E2E-VMM-BEGIN',
   /** `E2E-VMM-EXIT=<code>`: the command ended with that exit status. */
   commandExit: 'E2E-VMM-EXIT',
+  /**
+   * Prefix of the KVM counters the outer host writes to its kernel log port shortly before it
+   * kills a command at its deadline (see `renderStallSnapshotScript`); never on the console.
+   */
+  stallSnapshot: 'E2E-STALL',
 } as const;
 
 /** Every marker whose first appearance a session timestamps, the inner guest's included. */

@@ -14,7 +14,11 @@ import { OuterImageError } from './errors.js';
 import { ImageTree, imageCacheKey } from './image-tree.js';
 import { readKernelModule } from './kernel-modules.js';
 import { stderrLogger, type E2eLogger } from './logger.js';
-import { renderOuterInit, renderVmmWrapper } from './outer-init-script.js';
+import {
+  renderOuterInit,
+  renderStallSnapshotScript,
+  renderVmmWrapper,
+} from './outer-init-script.js';
 import { outerNodeSource, prepareOuterNodeRuntime } from './outer-node-runtime.js';
 import {
   OUTER_QEMU_LAYOUT,
@@ -32,6 +36,8 @@ export const OUTER_IMAGE_LAYOUT = {
   vmmDir: '/opt/vmm',
   /** The script that runs the vmm CLI with node. */
   vmmWrapper: '/bin/vmm',
+  /** The script that writes every VM's KVM counters twice, a second apart. */
+  stallSnapshot: '/bin/e2e-stall-snapshot',
   /** The KVM kernel modules, uncompressed. */
   modulesDir: '/lib/modules/e2e',
   /** The inner guest's kernel. */
@@ -47,11 +53,14 @@ const OUTER_APPLETS: readonly string[] = [
   'echo',
   'grep',
   'insmod',
+  'kill',
   'mount',
   'poweroff',
   'sed',
   'sh',
+  'sleep',
   'stty',
+  'timeout',
 ];
 
 /** Names the format of the outer image; change it when the builder changes what it writes. */
@@ -156,6 +165,8 @@ function checkVariant(options: BuildOuterImageOptions): string | null {
  *   what `ldd` names, at the same paths, or for an arm64 outer host on another machine the
  *   fetched arm64 node and glibc, with koffi's arm64 module in the deployment;
  * - the vmm CLI as `pnpm deploy` lays it out, and `/bin/vmm` to run it;
+ * - `/bin/e2e-stall-snapshot` ({@link renderStallSnapshotScript}), which a command's deadline
+ *   runs shortly before it kills the command;
  * - the inner guest's kernel and stock initramfs under `/guest`;
  * - for a variant (`options.variant`): QEMU with its libraries and firmware
  *   (`options.qemu`) and `options.extraFiles`.
@@ -250,6 +261,12 @@ export async function buildOuterImage(options: BuildOuterImageOptions = {}): Pro
     type: 'file',
     path: OUTER_IMAGE_LAYOUT.vmmWrapper,
     data: renderVmmWrapper(OUTER_IMAGE_LAYOUT.node, `${OUTER_IMAGE_LAYOUT.vmmDir}/dist/cli.js`),
+    mode: 0o755,
+  });
+  tree.add({
+    type: 'file',
+    path: OUTER_IMAGE_LAYOUT.stallSnapshot,
+    data: renderStallSnapshotScript(),
     mode: 0o755,
   });
   tree.add({

@@ -17,7 +17,12 @@ import {
   parseConsoleTranscript,
   type ConsoleTranscript,
 } from './markers.js';
-import { buildOuterImage, type OuterImage } from './outer-image.js';
+import { buildOuterImage, OUTER_IMAGE_LAYOUT, type OuterImage } from './outer-image.js';
+import {
+  describeStallSnapshot,
+  innerEmulationLoop,
+  readStallSnapshot,
+} from './outer-stall-snapshot.js';
 import {
   describeOuterFault,
   detectOuterKernelFault,
@@ -109,6 +114,12 @@ export interface ScenarioAttempt {
    * or the outer host froze.
    */
   hints: string[];
+  /**
+   * What the outer host's look at the VM before the deadline kill showed when it was the test
+   * bed's known fault, the inner guest looping on emulated instructions and injected page
+   * faults ({@link innerEmulationLoop}); `null` otherwise or when there was no look.
+   */
+  innerEmulationLoop: string | null;
   /** What the console showed: outer markers, vmm's exit status, the inner guest's output. */
   transcript: ConsoleTranscript;
   /** When each marker first appeared, in milliseconds after QEMU started. */
@@ -226,8 +237,15 @@ async function runSteps(
   }
   const commandLine = outerCommandLine(profile, scenario.command);
   progress.deadlineSeconds = outerDeadlineSeconds(context.watchdogMs - session.elapsedMs);
+  const snapshot =
+    profile.kernelLogPort === null
+      ? undefined
+      : {
+          script: OUTER_IMAGE_LAYOUT.stallSnapshot,
+          device: `/dev/${profile.kernelLogPort.device}`,
+        };
   session.send(
-    `${progress.deadlineSeconds === null ? commandLine : withOuterDeadline(commandLine, progress.deadlineSeconds)}\n`,
+    `${progress.deadlineSeconds === null ? commandLine : withOuterDeadline(commandLine, progress.deadlineSeconds, snapshot)}\n`,
   );
   await expect(
     session,
@@ -278,9 +296,11 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
   const qemu = await session.stop();
   const transcript = parseConsoleTranscript(session.output);
   const deadline = progress.deadlineSeconds;
+  const kernelLog = await session.readKernelLog();
+  const stallSnapshot = readStallSnapshot(kernelLog);
   const outerKernelFault =
     detectOuterKernelFault({
-      kernelLog: await session.readKernelLog(),
+      kernelLog,
       console: session.output,
       qemuExitedByItself: qemu.stoppedBy === null,
     }) ??
@@ -348,7 +368,11 @@ async function runAttempt(context: AttemptContext): Promise<ScenarioAttempt> {
       outerKernelFault?.kind === 'freeze' ||
       outerKernelFault?.kind === 'reset'
         ? []
-        : diagnoseInnerOutput(transcript.innerOutput, transcript.vmmExitCode),
+        : [
+            ...diagnoseInnerOutput(transcript.innerOutput, transcript.vmmExitCode),
+            ...describeStallSnapshot(stallSnapshot ?? []),
+          ],
+    innerEmulationLoop: innerEmulationLoop(stallSnapshot),
     transcript,
     markerTimes: times,
     timings: {
@@ -375,8 +399,9 @@ interface RetryCause {
 
 /**
  * What in `attempt` calls for a retry: a fault of the outer host, else a triple fault of the
- * inner x86 guest, else an inner guest stalled mid-line ({@link innerStall}); `null` when none
- * happened.
+ * inner x86 guest, else an inner guest looping on emulated instructions when it was killed
+ * ({@link innerEmulationLoop}), else an inner guest stalled mid-line ({@link innerStall});
+ * `null` when none happened.
  */
 function retryCause(attempt: ScenarioAttempt): RetryCause | null {
   const fault = attempt.outerKernelFault;
@@ -390,6 +415,12 @@ function retryCause(attempt: ScenarioAttempt): RetryCause | null {
   if (tripleFault !== null) {
     return {
       what: `the inner guest triple-faulted ("${tripleFault}")`,
+      why: "the emulated SVM occasionally resumes the inner guest with the outer host's state",
+    };
+  }
+  if (attempt.innerEmulationLoop !== null) {
+    return {
+      what: `the inner guest was looping inside KVM when it was killed (${attempt.innerEmulationLoop})`,
       why: "the emulated SVM occasionally resumes the inner guest with the outer host's state",
     };
   }
@@ -414,8 +445,10 @@ function retryCause(attempt: ScenarioAttempt): RetryCause | null {
  * When the outer host's kernel panics (QEMU's software emulation occasionally corrupts it), or
  * oopses in an attempt that failed, or the outer host freezes or resets itself, or the inner
  * x86 guest triple-faults (in this test bed the emulated SVM resuming the inner guest with the
- * outer host's RIP and CR3, as traced: see {@link innerTripleFault} and docs/BENCHMARKS.md) or
- * stalls in mid-line before its marker
+ * outer host's RIP and CR3, as traced: see {@link innerTripleFault} and docs/BENCHMARKS.md),
+ * or is found looping on emulated instructions and injected page faults, that fault's other
+ * face, when the outer host looks at its VM's counters just before the deadline kill
+ * ({@link innerEmulationLoop}), or stalls in mid-line before its marker
  * ({@link innerStall}), the scenario runs once more;
  * `retried` and a note say so, and a `vmm-e2e: ...` line is logged. A second fault is reported
  * as the failure it is.

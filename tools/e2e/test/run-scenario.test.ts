@@ -212,6 +212,37 @@ describe('runScenario with a stand-in QEMU', () => {
     );
   });
 
+  it('retries an attempt whose guest the outer host found looping inside KVM, and says so', async () => {
+    const scenario = { ...SCENARIOS['interactive']!, watchdogMs: 6000 };
+    const qemu = fake({ kind: 'inner-loop-at-prompt' }, { kind: 'normal' });
+    const result = await run(qemu, scenario);
+    expect(result.passed).toBe(true);
+    expect(result.retried).toBe(true);
+    const first = result.attempts[0]!;
+    expect(first.innerEmulationLoop).toBe(
+      'VM 123-11: exits +41184, insn_emulation +40702, pf_guest +41075 in a second',
+    );
+    expect(first.hints).toContain(
+      'KVM counters of VM 123-11 over a second, 3 s before the deadline: ' +
+        'exits +41184, pf_guest +41075, insn_emulation +40702',
+    );
+    expect(result.notes[0]).toMatch(
+      /^attempt 1: the inner guest was looping inside KVM when it was killed \(VM 123-11: .*\); retrying once/,
+    );
+  });
+
+  it('fails at once a guest found waiting at its prompt (vmm stopped feeding it), with its counters', async () => {
+    const scenario = { ...SCENARIOS['interactive']!, watchdogMs: 6000 };
+    const result = await run(fake({ kind: 'inner-wait-at-prompt' }), scenario);
+    expect(result.passed).toBe(false);
+    expect(result.attempts).toHaveLength(1);
+    expect(result.innerEmulationLoop).toBeNull();
+    expect(result.hints).toContain(
+      'KVM counters of VM 123-11 over a second, 3 s before the deadline: ' +
+        'exits +250, halt_exits +240',
+    );
+  });
+
   it('fails a scenario whose inner guest triple-faults twice', async () => {
     const result = await run(fake({ kind: 'inner-triple-fault' }), 'boot-poweroff');
     expect(result.passed).toBe(false);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   E2E_ARCH_PROFILES,
@@ -96,6 +97,27 @@ describe('withOuterDeadline', () => {
     expect(withOuterDeadline("vmm --cmdline 'console=ttyS0 quiet'", 75)).toBe(
       `timeout -s KILL 75 sh -c 'vmm --cmdline '\\''console=ttyS0 quiet'\\'''`,
     );
+  });
+
+  it('has the outer host look at the VMs 3 s before a deadline that leaves room for it', () => {
+    const target = { script: '/bin/e2e-stall-snapshot', device: '/dev/ttyS1' };
+    expect(withOuterDeadline('vmm --help', 75, target)).toBe(
+      '( sleep 72; /bin/e2e-stall-snapshot >/dev/ttyS1 2>&1 ) >/dev/null 2>&1 & snapshot_job=$!; ' +
+        "timeout -s KILL 75 sh -c 'vmm --help'; command_status=$?; " +
+        'kill $snapshot_job 2>/dev/null; (exit $command_status)',
+    );
+    expect(withOuterDeadline('vmm', 3, target)).toBe('timeout -s KILL 3 sh -c vmm');
+  });
+
+  it('keeps the exit status of the command it wraps, with the look in the background', () => {
+    const target = { script: 'true', device: '/dev/null' };
+    for (const status of [0, 3, 137]) {
+      const line = withOuterDeadline(`exit ${status}`, 10, target).replaceAll(
+        'timeout -s KILL 10 ',
+        '',
+      );
+      expect(spawnSync('sh', ['-c', line]).status).toBe(status);
+    }
   });
 
   it('refuses a deadline that is not a whole number of seconds >= 1', () => {
