@@ -30,7 +30,7 @@ export interface InterruptController {
  * into the edge before it. A bare raise-then-lower that lands between another thread's raise
  * and lower is such a merge: the guest may already have handled that other edge, before the
  * state this pulse announces existed, and then never hears of it. With 2 vCPUs that lost a
- * console keystroke about once in five `smp-interactive` runs (tools/e2e). Lowering first
+ * console keystroke in 2 of 19 `smp-interactive` runs (tools/e2e). Lowering first
  * ends any other thread's raise, so this pulse's raise starts a new edge. If yet another
  * raise lands between the lower and the raise, it comes after the lower and so after
  * whatever the caller changed before pulsing, and the guest takes that edge after it too.
