@@ -544,7 +544,7 @@ class X86HostileGuest extends HostileGuest {
   }
 
   /**
-   * Checks the interrupt changes since the last check: pulses (raise, then lower) of COM1's
+   * Checks the interrupt changes since the last check: pulses (lower, raise, lower) of COM1's
    * line only, between `required` and `allowed` of them.
    */
   #checkPulses(required: number, allowed: number): void {
@@ -553,11 +553,11 @@ class X86HostileGuest extends HostileGuest {
     for (; this.changesChecked < changes.length; this.changesChecked++) {
       const { line, asserted } = changes[this.changesChecked]!;
       this.check.equal(line, x86_64Layout.COM1_IRQ, 'the line an x86 device drives');
-      this.check.equal(Number(asserted), Number(this.changesChecked % 2 === 0), 'a pulse');
+      this.check.equal(Number(asserted), Number(this.changesChecked % 3 === 1), 'a pulse');
     }
-    this.check.equal(fresh % 2, 0, 'a raised line lowered again');
-    this.check.within(fresh / 2, required, allowed, 'COM1 interrupt pulses');
-    this.#pulses += fresh / 2;
+    this.check.equal(fresh % 3, 0, 'a raised line lowered again');
+    this.check.within(fresh / 3, required, allowed, 'COM1 interrupt pulses');
+    this.#pulses += fresh / 3;
   }
 }
 
