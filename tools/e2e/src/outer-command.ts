@@ -1,5 +1,6 @@
 import type { E2eArchProfile } from './arch-profile.js';
 import { OUTER_IMAGE_LAYOUT } from './outer-image.js';
+import { STALL_SNAPSHOT_LEAD_SECONDS } from './outer-stall-snapshot.js';
 import type { ScenarioCommand } from './scenario.js';
 
 /** Quotes `word` for a POSIX shell (busybox `sh`), unless it needs no quoting. */
@@ -48,19 +49,16 @@ export interface StallSnapshotTarget {
   readonly device: string;
 }
 
-/** Seconds before the deadline at which the stall snapshot starts (it takes a little over 1). */
-const SNAPSHOT_LEAD_SECONDS = 3;
-
 /**
  * Wraps `commandLine` so that the outer host itself kills it (SIGKILL, exit status 137) after
  * `seconds`: busybox `timeout` execs the command in its own place (it keeps the console) and
  * leaves a watcher process behind. A vmm or inner guest that hangs so ends with a status the
  * harness reads, and an outer host that stays silent past the deadline has stopped responding.
  *
- * With `snapshot`, a background job runs `snapshot.script` into `snapshot.device` 3 s before
- * the deadline (when the deadline leaves room for it), and is stopped when the command ends
- * sooner (its `sleep` runs out on its own, holding no terminal); the wrapped line's exit status
- * stays the command's.
+ * With `snapshot`, a background job runs `snapshot.script` into `snapshot.device`
+ * {@link STALL_SNAPSHOT_LEAD_SECONDS} before the deadline (when the deadline leaves room for
+ * it), and is stopped when the command ends sooner (its `sleep` runs out on its own, holding no
+ * terminal); the wrapped line's exit status stays the command's.
  */
 export function withOuterDeadline(
   commandLine: string,
@@ -71,12 +69,12 @@ export function withOuterDeadline(
     throw new RangeError(`an outer deadline is a whole number of seconds >= 1; got ${seconds}`);
   }
   const command = `timeout -s KILL ${seconds} sh -c ${shellQuote(commandLine)}`;
-  if (snapshot === undefined || seconds <= SNAPSHOT_LEAD_SECONDS) {
+  if (snapshot === undefined || seconds <= STALL_SNAPSHOT_LEAD_SECONDS) {
     return command;
   }
   const look = `${shellQuote(snapshot.script)} >${shellQuote(snapshot.device)} 2>&1`;
   return (
-    `( sleep ${seconds - SNAPSHOT_LEAD_SECONDS}; ${look} ) >/dev/null 2>&1 & snapshot_job=$!; ` +
+    `( sleep ${seconds - STALL_SNAPSHOT_LEAD_SECONDS}; ${look} ) >/dev/null 2>&1 & snapshot_job=$!; ` +
     `${command}; command_status=$?; kill $snapshot_job 2>/dev/null; (exit $command_status)`
   );
 }

@@ -9,6 +9,12 @@ export interface VmCounterGrowth {
 }
 
 /**
+ * Seconds before a command's deadline at which the outer host takes the stall snapshot; the
+ * snapshot itself takes a little over one.
+ */
+export const STALL_SNAPSHOT_LEAD_SECONDS = 3;
+
+/**
  * The fewest exits in the snapshot's second that count as a guest looping inside KVM: a guest
  * that waits (halted at a prompt, say) exits a few hundred times a second for its timer.
  */
@@ -84,6 +90,9 @@ export function describeStallSnapshot(snapshot: readonly VmCounterGrowth[]): str
       .slice(0, COUNTERS_SHOWN)
       .map(([name, by]) => `${name} +${by}`);
     const said = grown.length === 0 ? 'no counter grew' : grown.join(', ');
-    return `KVM counters of VM ${vm} over a second, 3 s before the deadline: ${said}`;
+    return (
+      `KVM counters of VM ${vm} over a second, ${STALL_SNAPSHOT_LEAD_SECONDS} s before the ` +
+      `deadline: ${said}`
+    );
   });
 }
