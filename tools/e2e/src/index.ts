@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './arch-profile.js';
 export * from './host-setup.js';
+export * from './kernel-records.js';
 export * from './markers.js';
 export * from './outer-panic.js';
 export * from './outer-init-script.js';

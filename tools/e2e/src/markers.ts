@@ -1,4 +1,5 @@
 import { GUEST_INIT_MARKER } from '@vmm/guest-tools';
+import { withoutKernelRecords } from './kernel-records.js';
 
 /**
  * The lines the outer host's /init prints on its console port, in the order it prints them.
@@ -51,6 +52,12 @@ export interface ConsoleTranscript {
   vmmExitCode: number | null;
   /** Everything between the begin and exit markers: vmm's terminal with the inner guest. */
   innerOutput: string;
+  /**
+   * {@link ConsoleTranscript.innerOutput} without the kernel's log records (see
+   * `withoutKernelRecords`): the lines programs printed, whole even where a record interrupted
+   * them.
+   */
+  innerProgramOutput: string;
 }
 
 /** The escape character that starts terminal control sequences. */
@@ -119,6 +126,7 @@ export function parseConsoleTranscript(raw: string): ConsoleTranscript {
   const lines = outer.split('\n');
   const exit = span === null ? null : EXIT_MARKER.exec(text.slice(span.start));
   const failure = FAIL_LINE.exec(outer);
+  const inner = span === null ? '' : text.slice(span.start, span.end ?? undefined);
   return {
     outerInit: lines.includes(OUTER_MARKERS.init),
     outerReady: lines.includes(OUTER_MARKERS.ready),
@@ -128,6 +136,7 @@ export function parseConsoleTranscript(raw: string): ConsoleTranscript {
       .map((line) => line.slice(OUTER_MARKERS.dmesg.length).trim()),
     commandStarted: span !== null,
     vmmExitCode: exit === null ? null : Number(exit[1]),
-    innerOutput: span === null ? '' : text.slice(span.start, span.end ?? undefined),
+    innerOutput: inner,
+    innerProgramOutput: withoutKernelRecords(inner).text,
   };
 }

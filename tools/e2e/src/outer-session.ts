@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { E2eArchProfile } from './arch-profile.js';
 import { ConsoleWaitError, E2eError } from './errors.js';
+import { type KernelRecords, withoutKernelRecords } from './kernel-records.js';
 import { TIMED_MARKERS, normalizeConsole, splitPartialControlSequence } from './markers.js';
 import type { OuterImage } from './outer-image.js';
 import { qemuArgs } from './qemu-command.js';
@@ -40,6 +41,7 @@ export interface QemuExit {
 interface Waiter {
   pattern: RegExp;
   from: number;
+  kernelRecords: KernelRecords;
   resolve: (match: RegExpExecArray) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
@@ -192,15 +194,22 @@ export class OuterSession {
    * Waits until `pattern` matches console output that arrived after the end of the previous
    * match (the whole output for the first wait), and resolves with the match. Waits in turn thus
    * follow the console forward. Without `timeoutMs` it waits until QEMU exits (at the latest when
-   * the watchdog stops it). A `g` or `y` flag on `pattern` is ignored.
+   * the watchdog stops it). A `g` or `y` flag on `pattern` is ignored. With `kernelRecords`
+   * `skip`, the kernel's log records are taken out of the output first, so that a line a
+   * program printed matches even where a record interrupted it.
    *
    * @throws {@link ConsoleWaitError} when the time runs out or QEMU exits first.
    */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray> {
+  waitFor(
+    pattern: RegExp,
+    timeoutMs?: number,
+    kernelRecords: KernelRecords = 'keep',
+  ): Promise<RegExpExecArray> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         pattern: new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')),
         from: this.#cursor,
+        kernelRecords,
         resolve,
         reject,
         timer: undefined,
@@ -279,11 +288,14 @@ export class OuterSession {
   }
 
   #check(waiter: Waiter): boolean {
-    const match = waiter.pattern.exec(this.#text.slice(waiter.from));
+    const unread = this.#text.slice(waiter.from);
+    const view = waiter.kernelRecords === 'skip' ? withoutKernelRecords(unread) : undefined;
+    const match = waiter.pattern.exec(view?.text ?? unread);
     if (match === null) {
       return false;
     }
-    const end = waiter.from + match.index + match[0].length;
+    const matchEnd = match.index + match[0].length;
+    const end = waiter.from + (view?.sourceOffset(matchEnd) ?? matchEnd);
     this.#cursor = Math.max(this.#cursor, end);
     this.#settle(waiter, match);
     return true;

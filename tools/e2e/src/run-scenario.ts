@@ -11,6 +11,7 @@ import { stderrLogger, type E2eLogger } from './logger.js';
 import { diagnoseInnerOutput } from './inner-diagnosis.js';
 import { innerStall } from './inner-stall.js';
 import { innerTripleFault } from './inner-triple-fault.js';
+import type { KernelRecords } from './kernel-records.js';
 import {
   OUTER_MARKERS,
   completeLine,
@@ -205,9 +206,10 @@ async function expect(
   pattern: RegExp,
   what: string,
   timeoutMs?: number,
+  kernelRecords?: KernelRecords,
 ): Promise<RegExpExecArray> {
   try {
-    return await session.waitFor(pattern, timeoutMs);
+    return await session.waitFor(pattern, timeoutMs, kernelRecords);
   } catch (error) {
     if (error instanceof ConsoleWaitError) {
       throw new StepFailure(`expecting ${what}: ${error.message}`, { cause: error });
@@ -256,7 +258,13 @@ async function runSteps(
     if (step.kind === 'send') {
       session.send(fillPlaceholders(step.text, values));
     } else {
-      await expect(session, compileExpectStep(step, values), step.what, step.timeoutMs);
+      await expect(
+        session,
+        compileExpectStep(step, values),
+        step.what,
+        step.timeoutMs,
+        step.kernelRecords ?? 'skip',
+      );
     }
   }
   const exitTimeoutMs = scenario.exitTimeoutMs ?? DEFAULT_EXIT_TIMEOUT_MS;

@@ -1,4 +1,5 @@
 import { E2eError } from './errors.js';
+import type { KernelRecords } from './kernel-records.js';
 
 /** Waits until the console shows `pattern` (a regular expression source with `{placeholders}`). */
 export interface ExpectStep {
@@ -15,6 +16,12 @@ export interface ExpectStep {
   flags?: string;
   /** Milliseconds to wait at most; until the watchdog when omitted. */
   timeoutMs?: number;
+  /**
+   * Whether the pattern sees the kernel's log records: `skip` (the default) takes them out
+   * first, since the kernel writes them into the middle of whatever line a program is printing;
+   * `keep` for a step that waits for a kernel line.
+   */
+  kernelRecords?: KernelRecords;
 }
 
 /** Types `text` (with `{placeholders}` replaced) into the console. */

@@ -11,6 +11,7 @@ function transcript(innerOutput: string, vmmExitCode: number | null = 137): Cons
     commandStarted: true,
     vmmExitCode,
     innerOutput,
+    innerProgramOutput: innerOutput,
   };
 }
 

@@ -32,7 +32,15 @@ describe('parseConsoleTranscript', () => {
       commandStarted: true,
       vmmExitCode: 0,
       innerOutput: 'VMM-GUEST-INIT-OK\nuname-m: x86_64\n\nvmm: guest powered off\n\n',
+      innerProgramOutput: 'VMM-GUEST-INIT-OK\nuname-m: x86_64\n\nvmm: guest powered off\n\n',
     });
+  });
+
+  it("gives the programs' lines whole where a kernel record interrupted them", () => {
+    const inner = 'cpus-2[    6.912345] hrtimer: interrupt took 1234 ns\r\n\r\n/ # ';
+    const transcript = parseConsoleTranscript(`${OUTER_HEAD}\r\n${inner}E2E-VMM-EXIT=0\r\n`);
+    expect(transcript.innerOutput).not.toMatch(/^cpus-2$/m);
+    expect(transcript.innerProgramOutput).toBe('cpus-2\n/ # ');
   });
 
   it('finds the exit marker after an unfinished last line of vmm', () => {
