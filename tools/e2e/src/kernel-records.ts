@@ -26,7 +26,10 @@ export interface ConsoleWithoutKernelRecords {
   sourceOffset(index: number): number;
 }
 
-/** One stretch of the original text that was kept: where it starts in the result and in the original. */
+/**
+ * A stretch of the original text that was kept: where it starts in the result (`start`) and in
+ * the original (`sourceStart`).
+ */
 interface KeptStretch {
   readonly start: number;
   readonly sourceStart: number;
