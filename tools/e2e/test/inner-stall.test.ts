@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { innerStall, type ConsoleTranscript } from '../src/index.js';
+import { innerStall, withoutKernelRecords, type ConsoleTranscript } from '../src/index.js';
 
 /** A transcript of a command that ended with `vmmExitCode` after printing `innerOutput`. */
 function transcript(innerOutput: string, vmmExitCode: number | null = 137): ConsoleTranscript {
@@ -11,7 +11,7 @@ function transcript(innerOutput: string, vmmExitCode: number | null = 137): Cons
     commandStarted: true,
     vmmExitCode,
     innerOutput,
-    innerProgramOutput: innerOutput,
+    innerProgramOutput: withoutKernelRecords(innerOutput).text,
   };
 }
 
