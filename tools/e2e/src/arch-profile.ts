@@ -40,6 +40,11 @@ export interface E2eArchProfile {
    * hardware virtualization extensions (with nested paging) the outer host's KVM needs.
    */
   qemuMachineArgs: readonly string[];
+  /**
+   * Arguments appended to the outer kernel's command line (see `outerKernelCmdline`); empty in
+   * the stock profiles. The boot-time race adds `init_on_free=1` (see @vmm/bench).
+   */
+  outerKernelArgs: readonly string[];
   /** Memory of the emulated outer host in MiB. */
   outerMemoryMiB: number;
   /** vCPUs of the emulated outer host. */
@@ -89,6 +94,7 @@ export const E2E_ARCH_PROFILES: Readonly<Record<E2eArch, E2eArchProfile>> = {
     outerCpus: 2,
     consolePort: { device: 'ttyS0', major: 4, minor: 64 },
     kernelLogPort: { device: 'ttyS1', major: 4, minor: 65 },
+    outerKernelArgs: [],
     innerKernelArgs: ['console=ttyS0', 'earlyprintk=serial,ttyS0', 'reboot=k', 'panic=-1'],
     // QEMU 7.2's emulated SVM does not intercept XSETBV (measured: no XSETBV exit in a whole
     // inner boot), so the outer KVM never learns the guest's XCR0 and puts XCR0 back to x87-only
@@ -131,6 +137,7 @@ export const E2E_ARCH_PROFILES: Readonly<Record<E2eArch, E2eArchProfile>> = {
     // Warnings and worse only: every PL011 byte is a nested exit (~0.3 ms from Node here), and
     // the ~14 KB info-level boot log would double the time to the inner /init (16 s vs 8 s).
     // Panics and `reboot:` lines still show.
+    outerKernelArgs: [],
     innerKernelArgs: ['console=ttyAMA0', 'loglevel=5', 'panic=-1'],
     innerVmmArgs: [],
     unameMachine: 'aarch64',

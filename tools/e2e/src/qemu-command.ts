@@ -13,11 +13,18 @@ export interface QemuBootFiles {
 /**
  * The outer kernel's command line: its log on the kernel log port (or the console port when the
  * machine has only one), `/init` from the initramfs, reboot at once on a panic (which, with
- * QEMU's `-no-reboot`, ends QEMU) and `quiet` so that only errors reach the log port.
+ * QEMU's `-no-reboot`, ends QEMU), `quiet` so that only errors reach the log port, and the
+ * profile's `outerKernelArgs`.
  */
 export function outerKernelCmdline(profile: E2eArchProfile): string {
   const logPort = profile.kernelLogPort ?? profile.consolePort;
-  return `console=${logPort.device} rdinit=/init panic=-1 quiet`;
+  return [
+    `console=${logPort.device}`,
+    'rdinit=/init',
+    'panic=-1',
+    'quiet',
+    ...profile.outerKernelArgs,
+  ].join(' ');
 }
 
 /** Doubles commas, QEMU's escape for a comma inside an option value. */

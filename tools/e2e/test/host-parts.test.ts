@@ -92,6 +92,15 @@ describe('qemuArgs', () => {
     expect(outerKernelCmdline(profile)).toBe('console=ttyS1 rdinit=/init panic=-1 quiet');
   });
 
+  it("appends the profile's outer kernel arguments", () => {
+    const scrubbing = { ...profile, outerKernelArgs: ['init_on_free=1'] };
+    expect(outerKernelCmdline(scrubbing)).toBe(
+      'console=ttyS1 rdinit=/init panic=-1 quiet init_on_free=1',
+    );
+    const scrubbingArgs = qemuArgs(scrubbing, { kernel: 'k', initrd: 'i', kernelLogFile: 'l' });
+    expect(scrubbingArgs[scrubbingArgs.indexOf('-append') + 1]).toMatch(/ init_on_free=1$/);
+  });
+
   it('puts the kernel log on the console port when the machine has one port', () => {
     const single = { ...profile, kernelLogPort: null };
     expect(outerKernelCmdline(single)).toMatch(/^console=ttyS0 /);
