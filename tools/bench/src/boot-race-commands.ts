@@ -1,5 +1,11 @@
 import { GUEST_INIT_MARKER } from '@vmm/guest-tools';
-import { E2E_ARCH_PROFILES, OUTER_IMAGE_LAYOUT, OUTER_QEMU_LAYOUT, shellQuote } from '@vmm/e2e';
+import {
+  E2E_ARCH_PROFILES,
+  OUTER_IMAGE_LAYOUT,
+  OUTER_QEMU_LAYOUT,
+  shellQuote,
+  type E2eArchProfile,
+} from '@vmm/e2e';
 import { encodeBootRacePlan, type BootRaceCandidate, type BootRacePlan } from './boot-race-plan.js';
 import { BenchError } from './errors.js';
 
@@ -27,6 +33,35 @@ export const BOOT_RACE_MILESTONES: readonly string[] = [
   'Linux version',
   'Run /init as init process',
 ];
+
+/**
+ * What the race's outer kernel adds to the e2e test bed's command line: `init_on_free=1`, so
+ * that the outer host zeroes every page a candidate frees when it exits. The emulator (QEMU's
+ * TCG) keeps the code it translated from a page of the outer host's memory until that page is
+ * written, and a page written while it still holds translations takes the emulator's slow path
+ * on every store. Without the zeroing, each candidate's guest RAM came largely from pages the
+ * previous candidate's guest had run code from, and a boot paid for the translations of the
+ * boots before it: the later boots in an outer host took 0.4-2 s longer on the guest's own clock
+ * than the first (docs/BENCHMARKS.md, "2026-12-04, fifteenth session"). Zeroed at free, the
+ * pages reach the next candidate without translations, and every run starts as the first did.
+ * The zeroing happens as a candidate exits, after its marker.
+ */
+export const BOOT_RACE_OUTER_KERNEL_ARGS: readonly string[] = ['init_on_free=1'];
+
+/**
+ * The e2e test bed's x86_64 profile with the race's outer kernel arguments
+ * ({@link BOOT_RACE_OUTER_KERNEL_ARGS}); `keepFreedMemory` leaves them out (the race's method
+ * until 2026-12-04).
+ */
+export function bootRaceOuterProfile(keepFreedMemory = false): E2eArchProfile {
+  const profile = E2E_ARCH_PROFILES.x86_64;
+  return keepFreedMemory
+    ? profile
+    : {
+        ...profile,
+        outerKernelArgs: [...profile.outerKernelArgs, ...BOOT_RACE_OUTER_KERNEL_ARGS],
+      };
+}
 
 /** Guest RAM of both candidates, in MiB. */
 export const BOOT_RACE_MEMORY_MIB = 256;

@@ -7,8 +7,11 @@
  * kernel command line and RAM, timing each from spawn to the marker with its own clock.
  *
  * Usage: node dist/boot-race.js [--runs N] [--quiet-kernel] [--watchdog SECONDS] [--quiet]
- *                                [--trace-kvm]
+ *                                [--trace-kvm] [--keep-freed-memory]
  *
+ * The outer host zeroes the memory each candidate frees (`init_on_free=1`, see
+ * `BOOT_RACE_OUTER_KERNEL_ARGS`), so that no run inherits the emulator's translations of the
+ * runs before it; `--keep-freed-memory` races without that, as the race did until 2026-12-04.
  * `--quiet-kernel` adds `quiet` to the inner kernel's command line (of both candidates).
  * `--trace-kvm` records the outer KVM's events during every run and prints their counts, and
  * for a run that fails the events themselves (a hunt for the inner guests' faults). Prints
@@ -21,7 +24,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  E2E_ARCH_PROFILES,
   buildOuterImage,
   ensureQemu,
   runScenario,
@@ -36,6 +38,7 @@ import {
   BOOT_RACE_QEMU_FIRMWARE,
   BOOT_RACE_RUNNER_PATH,
   bootRaceOuterCommand,
+  bootRaceOuterProfile,
   bootRacePlan,
   BOOT_RACE_MARKER_TIMEOUT_MS,
 } from './boot-race-commands.js';
@@ -74,6 +77,7 @@ async function main(): Promise<number> {
       'quiet-kernel': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       'trace-kvm': { type: 'boolean', default: false },
+      'keep-freed-memory': { type: 'boolean', default: false },
     },
   });
   const runs = positive(values.runs, 'runs');
@@ -81,7 +85,7 @@ async function main(): Promise<number> {
     values.watchdog === undefined
       ? WATCHDOG_BASE_SECONDS + runs * WATCHDOG_SECONDS_PER_ROUND
       : positive(values.watchdog, 'watchdog');
-  const profile = E2E_ARCH_PROFILES.x86_64;
+  const profile = bootRaceOuterProfile(values['keep-freed-memory']);
   const log: E2eLogger = (message) => process.stderr.write(`bench: ${message}\n`);
 
   await ensureQemu(profile, log);
@@ -123,6 +127,7 @@ async function main(): Promise<number> {
     watchdogMs: watchdogSeconds * 1000,
   };
   log(`${runs} runs each, alternating vmm and QEMU; kernel command line '${cmdline}'`);
+  log(`outer kernel arguments added to the test bed's: '${profile.outerKernelArgs.join(' ')}'`);
   const result = await runScenario({
     scenario,
     profile,
@@ -154,6 +159,9 @@ async function main(): Promise<number> {
   }
   console.log(formatBootRaceReport(summary, parsed.runs, plan).trimEnd());
   console.log(`  inner kernel command line of both: ${cmdline}`);
+  console.log(
+    `  outer kernel arguments added to the test bed's: ${profile.outerKernelArgs.join(' ') || '(none)'}`,
+  );
   for (const candidate of plan.candidates) {
     console.log(`  ${candidate.name}: ${candidate.argv.map(shellQuote).join(' ')}`);
   }

@@ -1,9 +1,12 @@
+import { E2E_ARCH_PROFILES, outerKernelCmdline } from '@vmm/e2e';
 import { describe, expect, it } from 'vitest';
 import {
   BOOT_RACE_KERNEL_CMDLINE,
+  BOOT_RACE_OUTER_KERNEL_ARGS,
   BOOT_RACE_QUIET_KERNEL_CMDLINE,
   BOOT_RACE_RUNNER_PATH,
   bootRaceOuterCommand,
+  bootRaceOuterProfile,
   bootRacePlan,
 } from '../src/boot-race-commands.js';
 import { decodeBootRacePlan } from '../src/boot-race-plan.js';
@@ -86,5 +89,20 @@ describe('bootRaceOuterCommand', () => {
   it('refuses a plan too long for the console line', () => {
     const plan = bootRacePlan({ runs: 5, qemuBinary: QEMU, cmdline: 'x'.repeat(4000) });
     expect(() => bootRaceOuterCommand(plan)).toThrow(/characters; the outer console takes/);
+  });
+});
+
+describe('bootRaceOuterProfile', () => {
+  it('has the outer host zero freed memory, on top of the test bed', () => {
+    expect(BOOT_RACE_OUTER_KERNEL_ARGS).toEqual(['init_on_free=1']);
+    const profile = bootRaceOuterProfile();
+    expect(outerKernelCmdline(profile)).toBe(
+      `${outerKernelCmdline(E2E_ARCH_PROFILES.x86_64)} init_on_free=1`,
+    );
+    expect({ ...profile, outerKernelArgs: [] }).toEqual(E2E_ARCH_PROFILES.x86_64);
+  });
+
+  it('is the stock test bed when freed memory is kept', () => {
+    expect(bootRaceOuterProfile(true)).toBe(E2E_ARCH_PROFILES.x86_64);
   });
 });
