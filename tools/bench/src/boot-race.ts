@@ -126,8 +126,9 @@ async function main(): Promise<number> {
     expectedExitCode: 0,
     watchdogMs: watchdogSeconds * 1000,
   };
+  const outerKernelArgs = profile.outerKernelArgs.join(' ') || '(none)';
   log(`${runs} runs each, alternating vmm and QEMU; kernel command line '${cmdline}'`);
-  log(`outer kernel arguments added to the test bed's: '${profile.outerKernelArgs.join(' ')}'`);
+  log(`outer kernel arguments added to the test bed's: ${outerKernelArgs}`);
   const result = await runScenario({
     scenario,
     profile,
@@ -159,9 +160,7 @@ async function main(): Promise<number> {
   }
   console.log(formatBootRaceReport(summary, parsed.runs, plan).trimEnd());
   console.log(`  inner kernel command line of both: ${cmdline}`);
-  console.log(
-    `  outer kernel arguments added to the test bed's: ${profile.outerKernelArgs.join(' ') || '(none)'}`,
-  );
+  console.log(`  outer kernel arguments added to the test bed's: ${outerKernelArgs}`);
   for (const candidate of plan.candidates) {
     console.log(`  ${candidate.name}: ${candidate.argv.map(shellQuote).join(' ')}`);
   }

@@ -134,10 +134,10 @@ export const E2E_ARCH_PROFILES: Readonly<Record<E2eArch, E2eArchProfile>> = {
     // kernel's virtio console is a module: the outer kernel log shares the console (`quiet`,
     // then `dmesg -n 1`), and outer panics are told apart by where they appear (outer-panic.ts).
     kernelLogPort: null,
+    outerKernelArgs: [],
     // Warnings and worse only: every PL011 byte is a nested exit (~0.3 ms from Node here), and
     // the ~14 KB info-level boot log would double the time to the inner /init (16 s vs 8 s).
     // Panics and `reboot:` lines still show.
-    outerKernelArgs: [],
     innerKernelArgs: ['console=ttyAMA0', 'loglevel=5', 'panic=-1'],
     innerVmmArgs: [],
     unameMachine: 'aarch64',
