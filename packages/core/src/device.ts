@@ -12,7 +12,15 @@ export interface BusDevice {
 }
 
 /** A device reached through x86 port I/O (`in`/`out`). */
-export type PioDevice = BusDevice;
+export interface PioDevice extends BusDevice {
+  /**
+   * Handles `data.length / size` guest writes of `size` bytes each to `offset`, oldest first,
+   * as a string `out` (`rep outs`) or a run of writes the hypervisor buffered makes them. A
+   * device implements it when it can take such a run at once (a UART's transmit register);
+   * without it the bus calls `write` once per access.
+   */
+  writeRepeated?(offset: number, size: 1 | 2 | 4, data: Uint8Array): void;
+}
 
 /** A device reached through memory-mapped I/O (guest accesses that fault out of RAM). */
 export type MmioDevice = BusDevice;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BusConflictError, MmioBus, PioBus, type BusDevice } from '../src/index.js';
+import { BusConflictError, MmioBus, PioBus, type BusDevice, type PioDevice } from '../src/index.js';
 
 class Recorder implements BusDevice {
   readonly accesses: string[] = [];
@@ -22,6 +22,28 @@ describe('PioBus', () => {
     expect(data[0]).toBe(0xab);
     expect(bus.write(0x3f8, Uint8Array.of(0x41))).toBe(true);
     expect(uart.accesses).toEqual(['r5:1', 'w0:65']);
+  });
+
+  it('hands a run of writes to a device that takes runs in one call', () => {
+    const bus = new PioBus();
+    const runs: string[] = [];
+    const uart: PioDevice = {
+      read: () => undefined,
+      write: () => runs.push('single write'),
+      writeRepeated: (offset, size, data) => runs.push(`${offset}/${size}:${[...data].join(',')}`),
+    };
+    bus.register(0x3f8, 8, uart, 'uart');
+    expect(bus.writeRepeated(0x3f8, 1, Uint8Array.of(0x61, 0x62, 0x63))).toBe(true);
+    expect(runs).toEqual(['0/1:97,98,99']);
+  });
+
+  it('splits a run of writes into single accesses for a device that does not take runs', () => {
+    const bus = new PioBus();
+    const device = new Recorder();
+    bus.register(0x80, 4, device, 'debug');
+    expect(bus.writeRepeated(0x81, 2, Uint8Array.of(1, 2, 3, 4))).toBe(true);
+    expect(device.accesses).toEqual(['w1:1,2', 'w1:3,4']);
+    expect(bus.writeRepeated(0x90, 1, Uint8Array.of(5))).toBe(false);
   });
 
   it('leaves unclaimed ports to the caller', () => {

@@ -184,10 +184,35 @@ export class Uart8250 extends ByteRegisterDevice {
     if (offset === IER || offset === LCR || offset === MCR) this.#updateTransmitBuffering();
   }
 
+  /**
+   * Takes a run of one-byte writes to THR at once while the UART transmits quietly (see
+   * {@link Uart8250.#transmitsQuietly}): the bytes go to the sink as one chunk, since none of
+   * them could raise an interrupt or show the guest anything the others do not. Any other run
+   * is written access by access.
+   */
+  writeRepeated(offset: number, size: 1 | 2 | 4, data: Uint8Array): void {
+    if (offset === RBR_THR && size === 1 && this.#transmitsQuietly()) {
+      if (data.length === 0) return;
+      this.#sink(data.slice());
+      this.#state.thrEmptyPending = true;
+      this.#state.refreshLineStatusImage(false);
+      return;
+    }
+    for (let at = 0; at < data.length; at += size) this.write(offset, data.subarray(at, at + size));
+  }
+
+  /**
+   * Whether a THR write has no effect but its byte reaching the sink: no interrupt enabled,
+   * the divisor latch closed, loopback off. Then the hypervisor may buffer THR writes.
+   */
+  #transmitsQuietly(): boolean {
+    const state = this.#state;
+    return state.interruptEnable === 0 && (state.lcr & LCR_DLAB) === 0 && !this.#loopback();
+  }
+
   #updateTransmitBuffering(): void {
     if (this.#transmitBuffering === undefined) return;
-    const buffered =
-      this.#state.interruptEnable === 0 && (this.#state.lcr & LCR_DLAB) === 0 && !this.#loopback();
+    const buffered = this.#transmitsQuietly();
     if (buffered === this.#transmitBuffered) return;
     this.#transmitBuffered = buffered;
     this.#transmitBuffering(buffered);

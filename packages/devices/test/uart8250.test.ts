@@ -288,6 +288,47 @@ describe('Uart8250SharedState', () => {
   });
 });
 
+describe('Uart8250 runs of THR writes', () => {
+  it('sends a run to the sink as one chunk while no interrupt is enabled', () => {
+    const { uart, irq, sent, transmitted } = setup();
+    const run = Uint8Array.from(Buffer.from('login: '));
+    uart.writeRepeated(THR, 1, run);
+    run.fill(0);
+    expect(sent.map((bytes) => bytes.length)).toEqual([7]);
+    expect(Buffer.from(transmitted()).toString()).toBe('login: ');
+    expect(inb(uart, LSR)).toBe(0x60);
+    expect(irq.pulses).toBe(0);
+    outb(uart, IER, 0x02);
+    expect(irq.pulses).toBe(1);
+    expect(inb(uart, IIR)).toBe(0x02);
+  });
+
+  it('writes access by access while an interrupt is enabled, pulsing after each byte', () => {
+    const { uart, irq, sent } = setup();
+    outb(uart, IER, 0x02);
+    expect(inb(uart, IIR)).toBe(0x02);
+    uart.writeRepeated(THR, 1, Uint8Array.of(0x61, 0x62, 0x63));
+    expect(sent.map((bytes) => [...bytes])).toEqual([[0x61], [0x62], [0x63]]);
+    expect(irq.pulses).toBe(4);
+  });
+
+  it('loads the divisor latch or loops back instead of transmitting when those are on', () => {
+    const { uart, sent, transmitted } = setup();
+    outb(uart, LCR, 0x83);
+    uart.writeRepeated(THR, 1, Uint8Array.of(0x05, 0x06));
+    expect([inb(uart, 0), inb(uart, 1)]).toEqual([0x06, 0]);
+    outb(uart, LCR, 0x03);
+    outb(uart, MCR, 0x10);
+    uart.writeRepeated(THR, 1, Uint8Array.of(0x71));
+    expect(inb(uart, 0)).toBe(0x71);
+    expect(sent).toEqual([]);
+    outb(uart, MCR, 0x00);
+    uart.writeRepeated(SCR, 2, Uint8Array.of(0x11, 0x22));
+    expect(inb(uart, SCR)).toBe(0x11);
+    expect(transmitted()).toEqual([]);
+  });
+});
+
 describe('Uart8250 transmit buffering', () => {
   function bufferingSetup() {
     const state = Uart8250SharedState.create();

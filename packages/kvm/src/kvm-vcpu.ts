@@ -108,9 +108,9 @@ export class KvmVcpu implements Vcpu {
    * KVM_RUN: runs the guest until it exits to userspace and decodes why. A run interrupted
    * by a kick or another signal (EINTR, EAGAIN) returns `{ kind: 'interrupted' }`; other
    * failures throw {@link KvmError}. Port writes KVM buffered meanwhile (see
-   * {@link KvmVirt.bufferPortWrites}) come out first, one `out` exit per call, and the exit
-   * that followed them after. A closed vCPU throws {@link KvmError} (EBADF) before anything
-   * reads its `kvm_run` area, which closing unmapped.
+   * {@link KvmVirt.bufferPortWrites}) come out first, each run of writes of one size to one
+   * port as one `out` exit, and the exit that followed them after. A closed vCPU throws
+   * {@link KvmError} (EBADF) before anything reads its `kvm_run` area, which closing unmapped.
    */
   run(): VmExit {
     if (this.#closed) this.#throwClosed('KVM_RUN');
@@ -118,7 +118,7 @@ export class KvmVcpu implements Vcpu {
     if (ring !== undefined) {
       const buffered = ring.next();
       if (buffered !== undefined) {
-        this.bufferedWritesDelivered++;
+        this.bufferedWritesDelivered += buffered.count;
         return buffered;
       }
       const held = this.#heldExit;

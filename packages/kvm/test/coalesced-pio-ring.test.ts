@@ -31,20 +31,52 @@ describe('CoalescedPioRing', () => {
     expect(coalescedRingCapacity(PAGE)).toBe(170);
   });
 
-  it('hands out buffered port writes as out exits, oldest first, and consumes them', () => {
+  it('hands out a run of buffered writes to one port as one out exit and consumes it', () => {
     const page = ringPage(0, [
       { port: 0x3f8, data: [0x41] },
       { port: 0x3f8, data: [0x42] },
     ]);
     const ring = new CoalescedPioRing(page);
     expect(ring.pending).toBe(true);
-    const first = ring.next()!;
-    expect(first).toMatchObject({ kind: 'io', direction: 'out', port: 0x3f8, size: 1, count: 1 });
-    expect([...first.data]).toEqual([0x41]);
-    expect([...ring.next()!.data]).toEqual([0x42]);
+    const run = ring.next()!;
+    expect(run).toMatchObject({ kind: 'io', direction: 'out', port: 0x3f8, size: 1, count: 2 });
+    expect([...run.data]).toEqual([0x41, 0x42]);
     expect(ring.pending).toBe(false);
     expect(ring.next()).toBeUndefined();
     expect(new DataView(page).getUint32(0, true)).toBe(2);
+  });
+
+  it('ends a run where the port or the size changes, keeping the order', () => {
+    const ring = new CoalescedPioRing(
+      ringPage(0, [
+        { port: 0x3f8, data: [0x61] },
+        { port: 0x3f8, data: [0x62] },
+        { port: 0x80, data: [0x01] },
+        { port: 0x3f8, data: [0x63] },
+        { port: 0x3f8, data: [0x64, 0x00] },
+        { port: 0x3f8, data: [0x65, 0x00] },
+      ]),
+    );
+    const runs: string[] = [];
+    for (let exit = ring.next(); exit !== undefined; exit = ring.next()) {
+      runs.push(`${exit.port.toString(16)}/${exit.size}x${exit.count}:${[...exit.data].join(',')}`);
+    }
+    expect(runs).toEqual(['3f8/1x2:97,98', '80/1x1:1', '3f8/1x1:99', '3f8/2x2:100,0,101,0']);
+  });
+
+  it('takes a full ring of writes as one run', () => {
+    const capacity = coalescedRingCapacity(PAGE);
+    const bytes = Array.from({ length: capacity - 1 }, (_, index) => index & 0xff);
+    const ring = new CoalescedPioRing(
+      ringPage(
+        5,
+        bytes.map((byte) => ({ port: 0x3f8, data: [byte] })),
+      ),
+    );
+    const run = ring.next()!;
+    expect(run.count).toBe(capacity - 1);
+    expect([...run.data]).toEqual(bytes);
+    expect(ring.next()).toBeUndefined();
   });
 
   it('wraps around the end of the ring', () => {

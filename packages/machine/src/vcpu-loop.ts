@@ -81,6 +81,10 @@ function dispatchIo(bus: PioBus, exit: IoExit): void {
     accessPort(bus, exit.direction, port, data);
     return;
   }
+  if (exit.direction === 'out') {
+    bus.writeRepeated(port, size, data);
+    return;
+  }
   for (let offset = 0; offset < data.length; offset += size) {
     accessPort(bus, exit.direction, port, data.subarray(offset, offset + size));
   }

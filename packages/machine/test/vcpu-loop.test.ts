@@ -99,6 +99,29 @@ describe('runVcpu', () => {
     expect(outcome).toEqual({ kind: 'halted', vcpu: 0, registers: 'rip=0x1000' });
   });
 
+  it('hands a string out to a device that takes runs of writes as one run', () => {
+    const pio = new PioBus();
+    const runs: string[] = [];
+    pio.register(
+      0x3f8,
+      8,
+      {
+        read: () => undefined,
+        write: (offset, data) => runs.push(`single ${offset}:${[...data].join(',')}`),
+        writeRepeated: (offset, size, data) =>
+          runs.push(`run ${offset}/${size}:${[...data].join(',')}`),
+      },
+      'uart',
+    );
+    const vcpu = new ScriptedVcpu([
+      io('out', 0x3f8, [0x41]),
+      io('out', 0x3f8, [1, 2, 3]),
+      { kind: 'hlt' },
+    ]);
+    runVcpu(vcpu, { pio, mmio: new MmioBus(), pendingOutcome: () => undefined });
+    expect(runs).toEqual(['single 0:65', 'run 0/1:1,2,3']);
+  });
+
   it('maps each terminal exit to its own outcome', () => {
     expect(run([{ kind: 'shutdown' }]).outcome.kind).toBe('triple-fault');
     expect(run([{ kind: 'system-event', event: 'power-off' }]).outcome.kind).toBe('power-off');
