@@ -16,10 +16,11 @@ export interface PioDevice extends BusDevice {
   /**
    * Handles `data.length / size` guest writes of `size` bytes each to `offset`, oldest first,
    * as a string `out` (`rep outs`) or a run of writes the hypervisor buffered makes them. A
-   * device implements it when it can take such a run at once (a UART's transmit register);
-   * without it the bus calls `write` once per access.
+   * device implements it when it can take such a run at once (a UART's transmit register).
+   * Returns false when it does not take this run; then, as without the method, the bus calls
+   * `write` once per access.
    */
-  writeRepeated?(offset: number, size: 1 | 2 | 4, data: Uint8Array): void;
+  writeRepeated?(offset: number, size: 1 | 2 | 4, data: Uint8Array): boolean;
 }
 
 /** A device reached through memory-mapped I/O (guest accesses that fault out of RAM). */

@@ -33,19 +33,16 @@ export class PioBus {
 
   /**
    * Writes `data` to `port` as `data.length / size` accesses of `size` bytes, oldest first
-   * (string I/O, or writes the hypervisor buffered): in one call when the device takes runs
-   * ({@link PioDevice.writeRepeated}), else one `write` per access. Returns false if no device
-   * claims the port.
+   * (string I/O, or writes the hypervisor buffered): in one call when the device takes the
+   * run ({@link PioDevice.writeRepeated}), else one `write` per access. Returns false if no
+   * device claims the port.
    */
   writeRepeated(port: number, size: 1 | 2 | 4, data: Uint8Array): boolean {
     const range = this.#map.find(port);
     if (range === undefined) return false;
     const device = range.value;
     const offset = port - range.start;
-    if (device.writeRepeated !== undefined) {
-      device.writeRepeated(offset, size, data);
-      return true;
-    }
+    if (device.writeRepeated?.(offset, size, data) === true) return true;
     for (let at = 0; at < data.length; at += size)
       device.write(offset, data.subarray(at, at + size));
     return true;

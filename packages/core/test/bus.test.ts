@@ -30,11 +30,27 @@ describe('PioBus', () => {
     const uart: PioDevice = {
       read: () => undefined,
       write: () => runs.push('single write'),
-      writeRepeated: (offset, size, data) => runs.push(`${offset}/${size}:${[...data].join(',')}`),
+      writeRepeated: (offset, size, data) => {
+        runs.push(`${offset}/${size}:${[...data].join(',')}`);
+        return offset === 0;
+      },
     };
     bus.register(0x3f8, 8, uart, 'uart');
     expect(bus.writeRepeated(0x3f8, 1, Uint8Array.of(0x61, 0x62, 0x63))).toBe(true);
     expect(runs).toEqual(['0/1:97,98,99']);
+  });
+
+  it('splits a run the device declines into single accesses', () => {
+    const bus = new PioBus();
+    const accesses: string[] = [];
+    const uart: PioDevice = {
+      read: () => undefined,
+      write: (offset, data) => accesses.push(`w${offset}:${[...data].join(',')}`),
+      writeRepeated: () => false,
+    };
+    bus.register(0x3f8, 8, uart, 'uart');
+    expect(bus.writeRepeated(0x3f9, 1, Uint8Array.of(1, 2))).toBe(true);
+    expect(accesses).toEqual(['w1:1', 'w1:2']);
   });
 
   it('splits a run of writes into single accesses for a device that does not take runs', () => {

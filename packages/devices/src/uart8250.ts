@@ -187,18 +187,16 @@ export class Uart8250 extends ByteRegisterDevice {
   /**
    * Takes a run of one-byte writes to THR at once while the UART transmits quietly (see
    * {@link Uart8250.#transmitsQuietly}): the bytes go to the sink as one chunk, since none of
-   * them could raise an interrupt or show the guest anything the others do not. Any other run
-   * is written access by access.
+   * them could raise an interrupt or show the guest anything the others do not. Returns false
+   * for any other run, which the bus then writes access by access.
    */
-  writeRepeated(offset: number, size: 1 | 2 | 4, data: Uint8Array): void {
-    if (offset === RBR_THR && size === 1 && this.#transmitsQuietly()) {
-      if (data.length === 0) return;
-      this.#sink(data.slice());
-      this.#state.thrEmptyPending = true;
-      this.#state.refreshLineStatusImage(false);
-      return;
-    }
-    for (let at = 0; at < data.length; at += size) this.write(offset, data.subarray(at, at + size));
+  writeRepeated(offset: number, size: 1 | 2 | 4, data: Uint8Array): boolean {
+    if (offset !== RBR_THR || size !== 1 || !this.#transmitsQuietly()) return false;
+    if (data.length === 0) return true;
+    this.#sink(data.slice());
+    this.#state.thrEmptyPending = true;
+    this.#state.refreshLineStatusImage(false);
+    return true;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PioBus } from '@vmm/core';
 import { DeviceConfigError, Uart8250, Uart8250Input, Uart8250SharedState } from '../src/index.js';
 import { CountingLine, inb, outb } from './port-io.js';
 
@@ -289,10 +290,17 @@ describe('Uart8250SharedState', () => {
 });
 
 describe('Uart8250 runs of THR writes', () => {
+  /** Writes `data` to `uart` at `offset` as a run of `size`-byte accesses, through a bus. */
+  function writeRun(uart: Uart8250, offset: number, size: 1 | 2 | 4, data: Uint8Array): void {
+    const bus = new PioBus();
+    bus.register(0, uart.portCount, uart, 'COM1');
+    bus.writeRepeated(offset, size, data);
+  }
+
   it('sends a run to the sink as one chunk while no interrupt is enabled', () => {
     const { uart, irq, sent, transmitted } = setup();
     const run = Uint8Array.from(Buffer.from('login: '));
-    uart.writeRepeated(THR, 1, run);
+    expect(uart.writeRepeated(THR, 1, run)).toBe(true);
     run.fill(0);
     expect(sent.map((bytes) => bytes.length)).toEqual([7]);
     expect(Buffer.from(transmitted()).toString()).toBe('login: ');
@@ -307,7 +315,8 @@ describe('Uart8250 runs of THR writes', () => {
     const { uart, irq, sent } = setup();
     outb(uart, IER, 0x02);
     expect(inb(uart, IIR)).toBe(0x02);
-    uart.writeRepeated(THR, 1, Uint8Array.of(0x61, 0x62, 0x63));
+    expect(uart.writeRepeated(THR, 1, Uint8Array.of(0x61))).toBe(false);
+    writeRun(uart, THR, 1, Uint8Array.of(0x61, 0x62, 0x63));
     expect(sent.map((bytes) => [...bytes])).toEqual([[0x61], [0x62], [0x63]]);
     expect(irq.pulses).toBe(4);
   });
@@ -315,15 +324,15 @@ describe('Uart8250 runs of THR writes', () => {
   it('loads the divisor latch or loops back instead of transmitting when those are on', () => {
     const { uart, sent, transmitted } = setup();
     outb(uart, LCR, 0x83);
-    uart.writeRepeated(THR, 1, Uint8Array.of(0x05, 0x06));
+    writeRun(uart, THR, 1, Uint8Array.of(0x05, 0x06));
     expect([inb(uart, 0), inb(uart, 1)]).toEqual([0x06, 0]);
     outb(uart, LCR, 0x03);
     outb(uart, MCR, 0x10);
-    uart.writeRepeated(THR, 1, Uint8Array.of(0x71));
+    writeRun(uart, THR, 1, Uint8Array.of(0x71));
     expect(inb(uart, 0)).toBe(0x71);
     expect(sent).toEqual([]);
     outb(uart, MCR, 0x00);
-    uart.writeRepeated(SCR, 2, Uint8Array.of(0x11, 0x22));
+    writeRun(uart, SCR, 2, Uint8Array.of(0x11, 0x22));
     expect(inb(uart, SCR)).toBe(0x11);
     expect(transmitted()).toEqual([]);
   });

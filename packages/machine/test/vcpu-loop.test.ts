@@ -108,8 +108,10 @@ describe('runVcpu', () => {
       {
         read: () => undefined,
         write: (offset, data) => runs.push(`single ${offset}:${[...data].join(',')}`),
-        writeRepeated: (offset, size, data) =>
-          runs.push(`run ${offset}/${size}:${[...data].join(',')}`),
+        writeRepeated: (offset, size, data) => {
+          runs.push(`run ${offset}/${size}:${[...data].join(',')}`);
+          return true;
+        },
       },
       'uart',
     );
