@@ -12,6 +12,12 @@ import { KvmError } from './kvm-error.js';
 import { KvmUnavailableError } from './kvm-unavailable-error.js';
 import { O_CLOEXEC, O_RDWR, libc, type Libc } from './libc.js';
 
+/**
+ * How many times {@link KvmSystem.createVm} asks KVM_CREATE_VM before an EINTR is an error:
+ * enough for any burst of signals, few enough that a signal storm still ends in an error.
+ */
+export const CREATE_VM_ATTEMPTS = 100;
+
 /** Where the KVM device lives. */
 export const KVM_DEVICE_PATH = '/dev/kvm';
 /** The KVM API version this package speaks: the stable API, unchanged since Linux 2.6.22. */
@@ -133,9 +139,20 @@ export class KvmSystem {
   /**
    * KVM_CREATE_VM: creates a VM of machine type `type` (0, the default, unless the host's
    * architecture encodes more in it, as arm64 does its IPA size) and returns its descriptor.
+   *
+   * The kernel gives up with EINTR when a signal arrives while it registers the VM's MMU
+   * notifier (`mm_take_all_locks`: a terminal resize, a profiler's tick), and nothing has been
+   * created then; so EINTR is retried, as QEMU does, up to {@link CREATE_VM_ATTEMPTS} times.
    */
   createVm(type = 0): number {
-    return this.#ioctlValue('KVM_CREATE_VM', KVM_CREATE_VM, type);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return this.#ioctlValue('KVM_CREATE_VM', KVM_CREATE_VM, type);
+      } catch (error) {
+        const interrupted = error instanceof KvmError && error.errno === Errno.EINTR;
+        if (!interrupted || attempt === CREATE_VM_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /** Closes the descriptor if {@link open} opened it. Safe to call twice. */

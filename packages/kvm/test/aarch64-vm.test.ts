@@ -2,12 +2,14 @@ import { aarch64Layout, type VmExit } from '@vmm/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   Arm64Register,
+  Errno,
   KvmCap,
   KvmError,
   KvmUnavailableError,
   KvmVirt,
   xRegisterId,
 } from '../src/index.js';
+import { CREATE_VM_ATTEMPTS } from '../src/kvm-system.js';
 import { fakeKvm, writeMmioExit, writeSystemEventExit } from './fake-kvm.js';
 
 // The arm64 path, driven on any host: the host looks like aarch64 and the C library is a
@@ -50,6 +52,21 @@ describe('an arm64 VM (fake KVM)', () => {
       /needs 49-bit guest physical addresses, but this host's KVM gives a guest 48 bits/,
     );
     expect(fakeKvm.names()).not.toContain('KVM_CREATE_VM');
+  });
+
+  it('asks KVM_CREATE_VM again when a signal interrupted it, and gives up after a storm', () => {
+    fakeKvm.createVmInterruptions = 2;
+    virt = KvmVirt.create({ vcpus: 1 });
+    expect(fakeKvm.names().filter((name) => name === 'KVM_CREATE_VM')).toHaveLength(3);
+    virt.close();
+    virt = undefined;
+
+    fakeKvm.reset();
+    fakeKvm.createVmInterruptions = CREATE_VM_ATTEMPTS;
+    expect(() => KvmVirt.create({ vcpus: 1 })).toThrow(new KvmError('KVM_CREATE_VM', Errno.EINTR));
+    expect(fakeKvm.names().filter((name) => name === 'KVM_CREATE_VM')).toHaveLength(
+      CREATE_VM_ATTEMPTS,
+    );
   });
 
   it('creates and initialises every vCPU with the VM, then the vGICv3, initialised last', () => {

@@ -29,6 +29,7 @@ const NAMES = new Map<number, string>(
 /** KVM_ARM_TARGET_GENERIC_V8, what an arm64 KVM prefers on most hosts. */
 export const FAKE_TARGET = 5;
 const ENXIO = 6;
+const EINTR = 4;
 
 /**
  * A fake C library standing in for koffi + libc + an arm64 `/dev/kvm`, so the aarch64 path can
@@ -46,6 +47,8 @@ export class FakeKvm implements Libc {
   capabilityValues = new Map<number, number>();
   /** errno to fail KVM_CREATE_DEVICE with, if any. */
   createDeviceErrno: number | undefined;
+  /** How many KVM_CREATE_VM calls still fail with EINTR, as a signal during one makes them. */
+  createVmInterruptions = 0;
   /** Called on KVM_RUN with the vCPU's `kvm_run` area, to write the exit the test wants. */
   onRun: (run: DataView, vcpuFd: number) => void = () => undefined;
   /** Registers set through KVM_SET_ONE_REG, by vCPU fd then register id. */
@@ -65,6 +68,7 @@ export class FakeKvm implements Libc {
     this.missingCaps = new Set();
     this.capabilityValues = new Map();
     this.createDeviceErrno = undefined;
+    this.createVmInterruptions = 0;
     this.onRun = () => undefined;
     this.registers.clear();
     this.vcpuIds.clear();
@@ -110,6 +114,10 @@ export class FakeKvm implements Libc {
       case ioctls.KVM_GET_VCPU_MMAP_SIZE:
         return 0x3000;
       case ioctls.KVM_CREATE_VM:
+        if (this.createVmInterruptions > 0) {
+          this.createVmInterruptions--;
+          return this.#fail(EINTR);
+        }
         return this.#nextFd++;
       case ioctls.KVM_CREATE_VCPU: {
         const vcpuFd = this.#nextFd++;
