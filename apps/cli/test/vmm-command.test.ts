@@ -8,7 +8,7 @@ import { hostMemoryCapacity } from '@vmm/machine';
 import { printingBzImage } from './fixtures/printing-bzimage.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const cli = join(root, 'apps', 'cli', 'dist', 'cli.js');
+const cli = join(root, 'apps', 'cli', 'dist', 'vmm.cjs');
 const guest = join(root, '.cache', 'guest', 'x86_64');
 const kernel = join(guest, 'vmlinuz');
 const initramfs = join(guest, 'initramfs.cpio.gz');

@@ -20,4 +20,5 @@ export { MachineConfigError, VcpuWorkerError } from './errors.js';
 export { SharedByteRing } from './shared-byte-ring.js';
 export { runVcpu, type VcpuLoopContext } from './vcpu-loop.js';
 export type { ModuleExport } from './module-export.js';
+export { provideModule, type ModuleLoader } from './provided-modules.js';
 export { VcpuThreadWarmup } from './vcpu-thread-warmup.js';

@@ -1,12 +1,14 @@
 import { MachineConfigError } from './errors.js';
+import { providedModule } from './provided-modules.js';
 
 /**
  * A named export of an ES module, by URL or absolute path: how a worker thread finds code the
  * main thread chose (the backend, custom devices). Resolve bare package names on the side
- * that depends on them, e.g. `import.meta.resolve('@vmm/kvm')`.
+ * that depends on them, e.g. `import.meta.resolve('@vmm/kvm')`, unless a bundle that holds the
+ * package provides it under that name in every thread (`provideModule`).
  */
 export interface ModuleExport {
-  /** Module URL (`file:///...`) or absolute path. */
+  /** Module URL (`file:///...`), absolute path, or a name given to `provideModule`. */
   readonly module: string;
   /** Name of the export. */
   readonly export: string;
@@ -16,7 +18,9 @@ export interface ModuleExport {
 export async function importExport<T>(reference: ModuleExport): Promise<T> {
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(reference.module)) as Record<string, unknown>;
+    const load =
+      providedModule(reference.module) ?? (() => import(reference.module) as Promise<object>);
+    namespace = (await load()) as Record<string, unknown>;
   } catch (error) {
     throw new MachineConfigError(`cannot load module ${reference.module}: ${String(error)}`, {
       cause: error,

@@ -8,6 +8,16 @@ import type {
   VcpuWorkerSpec,
 } from './vcpu-worker-spec.js';
 
+/**
+ * The vCPU worker's script beside the module at `moduleUrl`, in that module's format:
+ * `vcpu-worker.cjs` next to a CommonJS bundle (`.cjs`, as the `vmm` command is built), else
+ * `vcpu-worker.js`.
+ */
+export function vcpuWorkerScript(moduleUrl: string): URL {
+  const extension = new URL(moduleUrl).pathname.endsWith('.cjs') ? '.cjs' : '.js';
+  return new URL(`./vcpu-worker${extension}`, moduleUrl);
+}
+
 /** What an attached {@link VcpuThread} reports to its machine. */
 export interface VcpuThreadListener {
   /** A message the worker posted. */
@@ -44,9 +54,7 @@ export class VcpuThread {
   /** Spawns the thread; it imports `backend` and waits for {@link VcpuThread.attach}. */
   static spawn(backend: ModuleExport): VcpuThread {
     const boot: VcpuWorkerBoot = { backend };
-    return new VcpuThread(
-      new Worker(new URL('./vcpu-worker.js', import.meta.url), { workerData: boot }),
-    );
+    return new VcpuThread(new Worker(vcpuWorkerScript(import.meta.url), { workerData: boot }));
   }
 
   /**

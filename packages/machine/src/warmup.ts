@@ -4,3 +4,4 @@
  */
 export { VcpuThreadWarmup } from './vcpu-thread-warmup.js';
 export type { ModuleExport } from './module-export.js';
+export { provideModule, type ModuleLoader } from './provided-modules.js';

@@ -4,6 +4,7 @@ import {
   OUTER_IMAGE_LAYOUT,
   OUTER_QEMU_LAYOUT,
   shellQuote,
+  VMM_CLI_ENTRY,
   type E2eArchProfile,
 } from '@vmm/e2e';
 import { encodeBootRacePlan, type BootRaceCandidate, type BootRacePlan } from './boot-race-plan.js';
@@ -106,7 +107,7 @@ export function vmmCandidate(cmdline: string): BootRaceCandidate {
     name: 'vmm',
     argv: [
       OUTER_IMAGE_LAYOUT.node,
-      `${OUTER_IMAGE_LAYOUT.vmmDir}/dist/cli.js`,
+      `${OUTER_IMAGE_LAYOUT.vmmDir}/${VMM_CLI_ENTRY}`,
       '--kernel',
       OUTER_IMAGE_LAYOUT.innerKernel,
       '--initramfs',

@@ -26,7 +26,7 @@ import {
   outerQemuPath,
   type OuterQemuOptions,
 } from './qemu-bundle.js';
-import { deployVmmCli, keepDeployedFile } from './vmm-deploy.js';
+import { deployVmmCli, keepDeployedFile, VMM_CLI_ENTRY } from './vmm-deploy.js';
 
 /** Where things live inside the outer host image. */
 export const OUTER_IMAGE_LAYOUT = {
@@ -260,7 +260,10 @@ export async function buildOuterImage(options: BuildOuterImageOptions = {}): Pro
   tree.add({
     type: 'file',
     path: OUTER_IMAGE_LAYOUT.vmmWrapper,
-    data: renderVmmWrapper(OUTER_IMAGE_LAYOUT.node, `${OUTER_IMAGE_LAYOUT.vmmDir}/dist/cli.js`),
+    data: renderVmmWrapper(
+      OUTER_IMAGE_LAYOUT.node,
+      `${OUTER_IMAGE_LAYOUT.vmmDir}/${VMM_CLI_ENTRY}`,
+    ),
     mode: 0o755,
   });
   tree.add({

@@ -10,7 +10,7 @@ export const VMM_CLI_PACKAGE = '@vmm/cli';
 
 /** A self-contained copy of the vmm CLI with its production dependencies. */
 export interface VmmDeployment {
-  /** The directory: `dist/cli.js`, `package.json`, `node_modules/` with real files. */
+  /** The directory: {@link VMM_CLI_ENTRY}, `package.json`, `node_modules/` with real files. */
   dir: string;
   /** The `.node` native modules in it (koffi's prebuilt binaries), for `ldd`. */
   nativeModules: string[];
@@ -26,6 +26,9 @@ const PNPM_BOOKKEEPING: readonly string[] = [
   'node_modules/.pnpm-workspace-state-v1.json',
   'node_modules/.pnpm/lock.yaml',
 ];
+
+/** The `vmm` command's entry file in the CLI package (its `bin`), relative to the package. */
+export const VMM_CLI_ENTRY = 'dist/vmm.cjs';
 
 /**
  * Tells whether the file at `relativePath` (relative to the deployment, `/`-separated) belongs
@@ -58,7 +61,7 @@ async function findNativeModules(dir: string): Promise<string[]> {
  * @throws `CommandFailedError` (@vmm/guest-tools) when pnpm fails.
  */
 export async function deployVmmCli(repoRoot: string): Promise<VmmDeployment> {
-  if (!existsSync(join(repoRoot, 'apps', 'cli', 'dist', 'cli.js'))) {
+  if (!existsSync(join(repoRoot, 'apps', 'cli', VMM_CLI_ENTRY))) {
     throw new OuterImageError(
       'the vmm CLI is not built: run `pnpm --filter @vmm/cli... run build` in the repository first',
     );
@@ -80,8 +83,8 @@ export async function deployVmmCli(repoRoot: string): Promise<VmmDeployment> {
       '--prod',
       dir,
     ]);
-    if (!existsSync(join(dir, 'dist', 'cli.js'))) {
-      throw new OuterImageError(`pnpm deploy of ${VMM_CLI_PACKAGE} produced no dist/cli.js`);
+    if (!existsSync(join(dir, VMM_CLI_ENTRY))) {
+      throw new OuterImageError(`pnpm deploy of ${VMM_CLI_PACKAGE} produced no ${VMM_CLI_ENTRY}`);
     }
     return { dir, nativeModules: await findNativeModules(dir), remove };
   } catch (error) {

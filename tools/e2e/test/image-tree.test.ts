@@ -107,12 +107,12 @@ describe('ImageTree', () => {
 
 describe('keepDeployedFile', () => {
   it('drops source maps, type declarations and pnpm bookkeeping', () => {
-    expect(keepDeployedFile('dist/cli.js')).toBe(true);
+    expect(keepDeployedFile('dist/vmm.cjs')).toBe(true);
     expect(keepDeployedFile('package.json')).toBe(true);
     expect(keepDeployedFile('node_modules/.pnpm/koffi@3.3.4/node_modules/koffi/index.js')).toBe(
       true,
     );
-    expect(keepDeployedFile('dist/cli.js.map')).toBe(false);
+    expect(keepDeployedFile('dist/vmm.cjs.map')).toBe(false);
     expect(keepDeployedFile('dist/index.d.ts')).toBe(false);
     expect(keepDeployedFile('node_modules/.modules.yaml')).toBe(false);
     expect(keepDeployedFile('node_modules/.pnpm-workspace-state-v1.json')).toBe(false);
