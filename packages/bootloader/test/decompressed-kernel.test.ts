@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   BzImageLoader,
+  decodeLz4Block,
   InvalidKernelError,
   KernelTooLargeError,
+  LZ4_LEGACY_BLOCK_SIZE,
   loadDecompressedKernel,
   lz4KernelPayload,
   parseSetupHeader,
@@ -54,6 +56,32 @@ describe('loadDecompressedKernel', () => {
     expect(Buffer.compare(memory.read(0x140_0000n, data.length), data)).toBe(0);
     expect(memory.read(0x140_0800n, 0x1800).every((byte) => byte === 0)).toBe(true);
     expect(memory.readUint(0x100_3000n, 1)).toBe(0xaa);
+  });
+
+  it('decodes the blocks that lie inside one segment straight into guest memory', () => {
+    const bigText = Uint8Array.from({ length: 17 * MiB }, (_, i) => (i * 13 + (i >>> 20)) & 0xff);
+    const vmlinux = withKernelRelocations(
+      buildElf64({
+        entry: 0x100_0000n,
+        segments: [{ physicalAddress: 0x100_0000n, data: bigText }],
+      }),
+    );
+    const kernel = buildBzImage({
+      compressedKernel: lz4LiteralStream(vmlinux, LZ4_LEGACY_BLOCK_SIZE, true),
+    });
+    const memory = lowGuestRam(64 * MiB, 0xaa);
+    const guestBuffer = memory.regions[0]!.bytes.buffer;
+    const intoGuest: boolean[] = [];
+    loadDecompressedKernel(memory, payloadOf(kernel), 64 * MiB, {
+      decodeBlock: (input, output) => {
+        intoGuest.push(output.buffer === guestBuffer);
+        return decodeLz4Block(input, output);
+      },
+    });
+    // Block 0 holds the ELF headers, block 2 runs past the segment into the relocation table.
+    expect(intoGuest).toEqual([false, true, false]);
+    expect(Buffer.compare(memory.read(0x100_0000n, bigText.length), bigText)).toBe(0);
+    expect(memory.readUint(0x100_0000n + BigInt(bigText.length), 1)).toBe(0xaa);
   });
 
   it("moves the kernel's virtual addresses by a random 2 MiB slot and applies its relocations", () => {

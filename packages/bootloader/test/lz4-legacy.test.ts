@@ -97,6 +97,34 @@ describe.each(decoders)('decodeLz4Legacy with the %s block decoder', (_, decoder
     expect(Buffer.compare(output, data)).toBe(0);
   });
 
+  it('decodes a block into the buffer given for it, and one that does not fit into scratch', () => {
+    const data = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff);
+    const stream = lz4LiteralStream(data, 1000);
+    const destinations = new Map([
+      [0, new Uint8Array(1000)],
+      [1000, new Uint8Array(999)],
+    ]);
+    const blocks: [number, boolean, boolean][] = [];
+    const parts: Uint8Array[] = [];
+    decodeLz4Legacy(
+      stream,
+      (block, offset, inPlace) => {
+        const given = destinations.get(offset);
+        blocks.push([offset, inPlace, given !== undefined && block.buffer === given.buffer]);
+        parts.push(block.slice());
+      },
+      decoder,
+      (offset) => destinations.get(offset),
+    );
+    expect(blocks).toEqual([
+      [0, true, true],
+      [1000, false, false],
+      [2000, false, false],
+    ]);
+    expect(Buffer.compare(Buffer.concat(parts), data)).toBe(0);
+    expect(Buffer.compare(destinations.get(0)!, data.subarray(0, 1000))).toBe(0);
+  });
+
   it('rejects a stream without the magic', () => {
     expect(() => decodeLz4Legacy(bytes('not lz4!'), () => undefined, decoder)).toThrow(
       InvalidKernelError,

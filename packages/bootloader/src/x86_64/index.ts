@@ -23,6 +23,7 @@ export {
   LZ4_LEGACY_MAGIC,
   LZ4_LEGACY_BLOCK_SIZE,
   type Lz4BlockSink,
+  type Lz4BlockDestination,
   type Lz4BlockDecoder,
 } from './loader/lz4-legacy.js';
 export { nativeLz4BlockDecoder } from './loader/native-lz4.js';

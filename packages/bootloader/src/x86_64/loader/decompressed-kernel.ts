@@ -4,7 +4,12 @@ import { formatSize } from '../../format-size.js';
 import { lowRamEnd } from '../ram.js';
 import { EM_X86_64, type Elf64Image, parseElf64 } from './elf64.js';
 import { applyKernelRelocations, randomVirtualDelta } from './kernel-relocations.js';
-import { decodeLz4Legacy, isLz4Legacy, type Lz4BlockDecoder } from './lz4-legacy.js';
+import {
+  decodeLz4Legacy,
+  isLz4Legacy,
+  LZ4_LEGACY_BLOCK_SIZE,
+  type Lz4BlockDecoder,
+} from './lz4-legacy.js';
 import { nativeLz4BlockDecoder } from './native-lz4.js';
 import type { SetupHeader } from './setup-header.js';
 
@@ -62,7 +67,8 @@ export function lz4KernelPayload(kernel: Uint8Array, header: SetupHeader): Uint8
  * physical address, zero-filled to its memory size. The vCPU then enters the
  * kernel proper at `startup_64` directly, which skips the guest's decompression and
  * relocation. The decompressed file streams through one block-sized buffer; only its load
- * segments are written to guest RAM. Blocks are decoded by `options.decodeBlock`. With
+ * segments are written to guest RAM, and a block whose whole output lies inside one load segment
+ * is decoded straight to its place there. Blocks are decoded by `options.decodeBlock`. With
  * `options.randomize` the kernel's virtual address moves by a random 2 MiB multiple and the
  * relocation table at the payload's end is applied, as the kernel's own decompressor does for
  * KASLR (the physical address stays the link-time one).
@@ -92,7 +98,7 @@ export function loadDecompressedKernel(
   let tailStart = statedSize;
   const decodedSize = decodeLz4Legacy(
     stream,
-    (block, offset) => {
+    (block, offset, inPlace) => {
       if (image === undefined) {
         image = checkedImage(parseElf64(block, statedSize), ramSize);
         if (options.randomize !== undefined) {
@@ -102,6 +108,7 @@ export function loadDecompressedKernel(
       }
       const tailPart = blockPart(block, offset, tailStart, statedSize);
       if (tailPart !== undefined) tail.set(tailPart.bytes, tailPart.from - tailStart);
+      if (inPlace) return;
       for (const segment of image.segments) {
         const { fileOffset, fileSize, physicalAddress } = segment;
         const part = blockPart(block, offset, fileOffset, fileOffset + fileSize);
@@ -110,6 +117,7 @@ export function loadDecompressedKernel(
       }
     },
     decodeBlock,
+    (offset) => image && inPlaceDestination(memory, image, offset, statedSize),
   );
   if (image === undefined || decodedSize !== statedSize) {
     throw new InvalidKernelError(
@@ -145,6 +153,28 @@ export function loadDecompressedKernel(
  * The bytes of `block` (decoded file bytes from `offset`) that fall in the file range
  * `[start, end)`, and the file offset they begin at; `undefined` when none do.
  */
+/**
+ * The guest memory that a legacy block decoding to file offset `offset` can be decoded into
+ * directly: where the load segment that holds its whole output (a full
+ * {@link LZ4_LEGACY_BLOCK_SIZE}, or the rest of the file) puts those bytes. Blocks that
+ * straddle a segment's edge, or lie outside the segments, go through the scratch buffer.
+ */
+function inPlaceDestination(
+  memory: GuestMemory,
+  image: Elf64Image,
+  offset: number,
+  fileSize: number,
+): Uint8Array | undefined {
+  const length = Math.min(LZ4_LEGACY_BLOCK_SIZE, fileSize - offset);
+  const segment = image.segments.find(
+    (candidate) =>
+      offset >= candidate.fileOffset &&
+      offset + length <= candidate.fileOffset + candidate.fileSize,
+  );
+  if (segment === undefined) return undefined;
+  return memory.slice(segment.physicalAddress + BigInt(offset - segment.fileOffset), length);
+}
+
 function blockPart(
   block: Uint8Array,
   offset: number,

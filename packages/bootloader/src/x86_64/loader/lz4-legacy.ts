@@ -9,8 +9,20 @@ export const LZ4_LEGACY_BLOCK_SIZE = 8 << 20;
 /** Smallest match LZ4 encodes; the token's match length counts from here. */
 const MIN_MATCH = 4;
 
-/** Called with each decoded block and its offset in the whole output; `block` is reused afterwards. */
-export type Lz4BlockSink = (block: Uint8Array, outputOffset: number) => void;
+/**
+ * Called with each decoded block and its offset in the whole output. `inPlace` says that the
+ * block was decoded into the buffer {@link Lz4BlockDestination} gave for it, which `block` is
+ * then a view of; otherwise `block` is a scratch buffer, reused afterwards.
+ */
+export type Lz4BlockSink = (block: Uint8Array, outputOffset: number, inPlace: boolean) => void;
+
+/**
+ * Where the block that decodes to output offset `outputOffset` may be decoded in place: a
+ * buffer that is to hold the block's bytes from its start, or `undefined` for the scratch
+ * buffer. A block that does not fit the buffer is decoded again into the scratch buffer, so
+ * the buffer may be left holding part of it.
+ */
+export type Lz4BlockDestination = (outputOffset: number) => Uint8Array | undefined;
 
 /**
  * Decodes one raw LZ4 block (`input`, exactly its bytes) into `output` from its start, never
@@ -29,7 +41,9 @@ export function isLz4Legacy(bytes: Uint8Array): boolean {
  * payload uses): the magic, then blocks, each a u32 compressed size and up to
  * {@link LZ4_LEGACY_BLOCK_SIZE} bytes' worth of independent LZ4 sequences; a repeated magic
  * starts a concatenated stream. Each block is handed to `sink` as it is decoded, in one
- * scratch buffer, so the whole output never has to exist at once. Returns the number of bytes
+ * scratch buffer, so the whole output never has to exist at once, or straight into the buffer
+ * `destinationFor` gives for it, which saves copying it from the scratch buffer to where it
+ * belongs. Returns the number of bytes
  * decoded. Blocks are decoded by `decodeBlock` ({@link decodeLz4Block} unless another, such as
  * a native one, is given). A stream that ends inside a block is a {@link TruncatedKernelError};
  * a block that does not decode is an {@link InvalidKernelError}.
@@ -38,6 +52,7 @@ export function decodeLz4Legacy(
   stream: Uint8Array,
   sink: Lz4BlockSink,
   decodeBlock: Lz4BlockDecoder = decodeLz4Block,
+  destinationFor: Lz4BlockDestination = () => undefined,
 ): number {
   const input = new Uint8Array(stream.buffer, stream.byteOffset, stream.byteLength);
   if (!isLz4Legacy(input)) {
@@ -62,14 +77,19 @@ export function decodeLz4Legacy(
           `but only ${input.length - position} bytes follow`,
       );
     }
-    const length = decodeBlock(input.subarray(position, blockEnd), scratch);
+    const compressed = input.subarray(position, blockEnd);
+    const destination = destinationFor(decoded);
+    const inPlaceLength = destination === undefined ? -1 : decodeBlock(compressed, destination);
+    const inPlace = destination !== undefined && inPlaceLength >= 0;
+    const output = inPlace ? destination : scratch;
+    const length = inPlace ? inPlaceLength : decodeBlock(compressed, scratch);
     if (length < 0) {
       throw new InvalidKernelError(
         `the kernel's LZ4 payload is corrupt: the block at byte ${position - 4} does not ` +
           'decode; copy or download the kernel again',
       );
     }
-    sink(scratch.subarray(0, length), decoded);
+    sink(output.subarray(0, length), decoded, inPlace);
     decoded += length;
     position = blockEnd;
   }
