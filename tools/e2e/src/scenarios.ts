@@ -120,13 +120,13 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   reboot: {
     name: 'reboot',
     description:
-      'the inner /init reboots; vmm reports it with exit 3 (x86_64: the kernel decompresses itself, `--kernel-decompression guest`)',
+      'the inner /init reboots; vmm reports it with exit 3 (x86_64: vmm decompresses the kernel, `--kernel-decompression vmm`)',
     command: {
       kind: 'boot',
       memory: INNER_MEMORY,
       cpus: 1,
       kernelArgs: ['vmm.test=reboot'],
-      vmmArgs: ['--kernel-decompression', 'guest'],
+      vmmArgs: ['--kernel-decompression', 'vmm'],
     },
     steps: [
       INNER_INIT_MARKER,
