@@ -6,6 +6,16 @@ export const OUTER_PANIC_PATTERNS: readonly RegExp[] = [
   /corrupted stack end detected inside scheduler/,
 ];
 
+/**
+ * Lines by which the outer kernel reports that it stopped running for many seconds: an RCU
+ * stall, which the emulator's occasional freeze of the outer host's CPUs leaves behind when it
+ * lets them go again (seen in a CI run: the inner guest powered off, vmm said so, and the outer
+ * host went silent for 21 s before this line).
+ */
+export const OUTER_STALL_PATTERNS: readonly RegExp[] = [
+  /rcu: INFO: rcu_\w+ (self-)?detected stalls? on CPUs?/,
+];
+
 /** Lines by which the outer kernel announces a fault it survived (an oops). */
 export const OUTER_OOPS_PATTERNS: readonly RegExp[] = [
   /\bBUG: /,
@@ -18,7 +28,8 @@ export const OUTER_OOPS_PATTERNS: readonly RegExp[] = [
 export interface OuterKernelFault {
   /**
    * `panic`: the outer host died; `oops`: its kernel reported a fault and went on; `freeze`: it
-   * stopped responding (it let the command's deadline pass in silence until the watchdog);
+   * stopped responding (its kernel reported an RCU stall, or it let the command's deadline pass
+   * in silence until the watchdog);
    * `reset`: it reset itself without a word while the command ran (with `-no-reboot` a reset
    * ends QEMU; the emulator's SVM occasionally triple-faults the outer host).
    */
@@ -40,7 +51,9 @@ export const OUTER_RESET_LINE =
 export function describeOuterFault(fault: OuterKernelFault): string {
   switch (fault.kind) {
     case 'freeze':
-      return `the outer host stopped responding (${fault.line})`;
+      return fault.source === 'watchdog'
+        ? `the outer host stopped responding (${fault.line})`
+        : `the outer host stopped responding ("${fault.line}")`;
     case 'reset':
       return `the outer host reset itself (${fault.line})`;
     case 'panic':
@@ -98,6 +111,10 @@ function detectReportedFault(input: OuterFaultInput): OuterKernelFault | null {
     if (panic !== null) {
       return { kind: 'panic', line: panic, source: 'kernel-log' };
     }
+    const stall = firstMatch(log, OUTER_STALL_PATTERNS);
+    if (stall !== null) {
+      return { kind: 'freeze', line: stall, source: 'kernel-log' };
+    }
     const oops = firstMatch(log, OUTER_OOPS_PATTERNS);
     return oops === null ? null : { kind: 'oops', line: oops, source: 'kernel-log' };
   }
@@ -116,6 +133,10 @@ function detectReportedFault(input: OuterFaultInput): OuterKernelFault | null {
     if (inside !== null) {
       return { kind: 'panic', line: inside, source: 'console' };
     }
+  }
+  const stall = firstMatch(outside, OUTER_STALL_PATTERNS);
+  if (stall !== null) {
+    return { kind: 'freeze', line: stall, source: 'console' };
   }
   const oops = firstMatch(outside, OUTER_OOPS_PATTERNS);
   return oops === null ? null : { kind: 'oops', line: oops, source: 'console' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTER_RESET_LINE, detectOuterKernelFault } from '../src/index.js';
+import { OUTER_RESET_LINE, describeOuterFault, detectOuterKernelFault } from '../src/index.js';
 
 const PANIC = '[   41.2] Kernel panic - not syncing: corrupted stack end detected inside scheduler';
 const INNER_PANIC = '[    2.0] Kernel panic - not syncing: VFS: Unable to mount root fs';
@@ -19,6 +19,21 @@ describe('detectOuterKernelFault with a kernel log port', () => {
     expect(
       detectOuterKernelFault({ kernelLog: `${line}\n`, console: '', qemuExitedByItself: false }),
     ).toEqual({ kind: 'oops', line, source: 'kernel-log' });
+  });
+
+  it("reports the outer kernel's RCU stall as a freeze", () => {
+    const line = '[   31.8] rcu: INFO: rcu_preempt self-detected stall on CPU';
+    const kernelLog = `[    7.7] kvm [98]: vcpu0, guest rIP: 0xffffffffaf073744\n${line}\n`;
+    const fault = detectOuterKernelFault({ kernelLog, console: '', qemuExitedByItself: false });
+    expect(fault).toEqual({ kind: 'freeze', line, source: 'kernel-log' });
+    expect(describeOuterFault(fault!)).toBe(`the outer host stopped responding ("${line}")`);
+  });
+
+  it('ignores RCU stalls of the inner guest on the console', () => {
+    const console = `E2E-OUTER-READY\nE2E-VMM-BEGIN\n[   20.0] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:\nE2E-VMM-EXIT=0\n`;
+    expect(
+      detectOuterKernelFault({ kernelLog: null, console, qemuExitedByItself: false }),
+    ).toBeNull();
   });
 
   it('ignores panics of the inner guest on the console', () => {
