@@ -25,10 +25,10 @@ Options:
                       keep an x86_64 CPU feature from the guest, like QEMU's -cpu host,-NAME
                       (repeatable; hiding one hides those that need it): ${HIDEABLE_CPU_FEATURES.join(', ')}
   --kernel-decompression guest|vmm
-                      who unpacks an x86_64 kernel: the kernel's own decompressor in the
-                      guest, or vmm (an LZ4 bzImage is decoded on the host, entered at
-                      startup_64, KASLR applied by vmm; other kernels unpack
-                      themselves)                                         (default: ${DEFAULT_KERNEL_DECOMPRESSION})
+                      who unpacks an x86_64 kernel: vmm (an LZ4 bzImage is decoded on the
+                      host, entered at startup_64, KASLR applied by vmm; usually the faster
+                      boot; other kernels unpack themselves) or the kernel's own
+                      decompressor in the guest                           (default: ${DEFAULT_KERNEL_DECOMPRESSION})
   --device SPEC       add a device (none are available yet; reserved for virtio)
   --debug             print stack traces on errors
   -h, --help          show this help

@@ -27,7 +27,7 @@ describe('parseCliOptions', () => {
       cpus: 2,
       accel: 'kvm',
       hiddenCpuFeatures: [],
-      kernelDecompression: 'guest',
+      kernelDecompression: 'vmm',
       debug: false,
     });
   });

@@ -26,7 +26,7 @@ describe('bootRacePlan', () => {
     expect(plan.candidates.map((candidate) => candidate.name)).toEqual([
       'vmm',
       'qemu',
-      'vmm-own-decompression',
+      'vmm-guest-decompression',
     ]);
     expect(plan.marker).toBe('VMM-GUEST-INIT-OK');
     expect(plan.runs).toBe(5);
@@ -45,11 +45,11 @@ describe('bootRacePlan', () => {
     expect(after(q, '-smp')).toBe('1');
   });
 
-  it('differs for vmm-own-decompression only in --kernel-decompression vmm', () => {
-    const ownDecompression = plan.candidates[2]?.argv ?? [];
-    expect(after(ownDecompression, '--kernel-decompression')).toBe('vmm');
+  it('differs for vmm-guest-decompression only in --kernel-decompression guest', () => {
+    const guestDecompression = plan.candidates[2]?.argv ?? [];
+    expect(after(guestDecompression, '--kernel-decompression')).toBe('guest');
     expect(
-      ownDecompression.filter((arg) => arg !== '--kernel-decompression' && arg !== 'vmm'),
+      guestDecompression.filter((arg) => arg !== '--kernel-decompression' && arg !== 'guest'),
     ).toEqual(vmm?.argv);
   });
 

@@ -120,13 +120,13 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   reboot: {
     name: 'reboot',
     description:
-      'the inner /init reboots; vmm reports it with exit 3 (x86_64: vmm decompresses the kernel, `--kernel-decompression vmm`)',
+      'the inner /init reboots; vmm reports it with exit 3 (x86_64: the kernel decompresses itself, `--kernel-decompression guest`)',
     command: {
       kind: 'boot',
       memory: INNER_MEMORY,
       cpus: 1,
       kernelArgs: ['vmm.test=reboot'],
-      vmmArgs: ['--kernel-decompression', 'vmm'],
+      vmmArgs: ['--kernel-decompression', 'guest'],
     },
     steps: [
       INNER_INIT_MARKER,

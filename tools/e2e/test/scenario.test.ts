@@ -138,7 +138,7 @@ describe('outerCommandLine', () => {
 
   it("adds a scenario's own vmm options after the profile's", () => {
     expect(outerCommandLine(profile, SCENARIOS['reboot']!.command)).toContain(
-      ' --hide-cpu-feature xsave --kernel-decompression vmm --cmdline ',
+      ' --hide-cpu-feature xsave --kernel-decompression guest --cmdline ',
     );
   });
 
