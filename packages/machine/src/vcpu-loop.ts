@@ -86,7 +86,7 @@ function dispatchIo(bus: PioBus, exit: IoExit): void {
     return;
   }
   for (let offset = 0; offset < data.length; offset += size) {
-    accessPort(bus, exit.direction, port, data.subarray(offset, offset + size));
+    accessPort(bus, 'in', port, data.subarray(offset, offset + size));
   }
 }
 

@@ -150,10 +150,6 @@ export function loadDecompressedKernel(
 }
 
 /**
- * The bytes of `block` (decoded file bytes from `offset`) that fall in the file range
- * `[start, end)`, and the file offset they begin at; `undefined` when none do.
- */
-/**
  * The guest memory that a legacy block decoding to file offset `offset` can be decoded into
  * directly: where the load segment that holds its whole output (a full
  * {@link LZ4_LEGACY_BLOCK_SIZE}, or the rest of the file) puts those bytes. Blocks that
@@ -175,6 +171,10 @@ function inPlaceDestination(
   return memory.slice(segment.physicalAddress + BigInt(offset - segment.fileOffset), length);
 }
 
+/**
+ * The bytes of `block` (decoded file bytes from `offset`) that fall in the file range
+ * `[start, end)`, and the file offset they begin at; `undefined` when none do.
+ */
 function blockPart(
   block: Uint8Array,
   offset: number,

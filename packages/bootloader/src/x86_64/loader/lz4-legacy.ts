@@ -43,10 +43,10 @@ export function isLz4Legacy(bytes: Uint8Array): boolean {
  * starts a concatenated stream. Each block is handed to `sink` as it is decoded, in one
  * scratch buffer, so the whole output never has to exist at once, or straight into the buffer
  * `destinationFor` gives for it, which saves copying it from the scratch buffer to where it
- * belongs. Returns the number of bytes
- * decoded. Blocks are decoded by `decodeBlock` ({@link decodeLz4Block} unless another, such as
- * a native one, is given). A stream that ends inside a block is a {@link TruncatedKernelError};
- * a block that does not decode is an {@link InvalidKernelError}.
+ * belongs. Returns the number of bytes decoded. Blocks are decoded by `decodeBlock`
+ * ({@link decodeLz4Block} unless another, such as a native one, is given). A stream that ends
+ * inside a block is a {@link TruncatedKernelError}; a block that does not decode is an
+ * {@link InvalidKernelError}.
  */
 export function decodeLz4Legacy(
   stream: Uint8Array,
