@@ -35,7 +35,7 @@ fi
 case "$path" in
   native)
     echo "boot-guest: native path ($why): booting $release under vmm; Ctrl-A x quits" >&2
-    exec node apps/cli/dist/cli.js \
+    exec node apps/cli/dist/vmm.cjs \
       --kernel "$guest/vmlinuz" \
       --initramfs "$guest/initramfs.cpio.gz" \
       --memory 512M \

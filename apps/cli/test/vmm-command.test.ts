@@ -105,6 +105,19 @@ describe.skipIf(!hasKvm || !hasKernel)('the vmm command booting the Debian kerne
   }, 180_000);
 });
 
+describe.skipIf(!hasKernel)("the README's main command on its native path", () => {
+  it('runs the built vmm command (here with --help, which it passes on)', () => {
+    const result = spawnSync('bash', [join(root, 'tools', 'boot-guest.sh'), '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, VMM_PATH: 'native' },
+      timeout: 60_000,
+    });
+    expect(result.stderr).toMatch(/^boot-guest: native path \(VMM_PATH=native\)/m);
+    expect(result.stdout).toMatch(/^Usage: vmm --kernel PATH/);
+    expect(result.status).toBe(0);
+  });
+});
+
 /** Reads `count` bytes from `stream` (and stops reading it). */
 async function readBytes(stream: NodeJS.ReadableStream, count: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
